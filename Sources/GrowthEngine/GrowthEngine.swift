@@ -1,0 +1,2 @@
+/// The engine: consume -> decode -> update state -> produce (see docs/architecture.md).
+public enum GrowthEngineModule {}
