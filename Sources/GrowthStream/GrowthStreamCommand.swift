@@ -7,7 +7,8 @@ struct GrowthStreamCommand: AsyncParsableCommand {
         commandName: "growthstream",
         abstract: "A Kafka stream processor for a user growth system (membership levels).",
         subcommands: [
-            // Each command lives in its own file.
+            BrokerCommand.self,
+            TopicsCommand.self,
         ]
     )
 }
