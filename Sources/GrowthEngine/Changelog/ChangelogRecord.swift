@@ -1,0 +1,99 @@
+/// The records of the state changelog topic (SPEC §4 "Exactly once"), one partition per task.
+///
+/// - A user record: key = user id, value = `G1` + checkpoint sequence (u64 LE) + the user's
+///   state bytes (from GrowthCore); a null value deletes the user.
+/// - A checkpoint record, written last in each checkpoint: key = `checkpointKey` (not valid
+///   UTF-8, so never a user id), value = `G1` + sequence + the sequences abandoned before it
+///   + the next input offsets per input role + the partition's engine state.
+///
+/// A user record counts only once a checkpoint record with a sequence >= its own (and not
+/// listing it as abandoned) follows it; see `ChangelogRestore`.
+public enum ChangelogRecord: Equatable, Sendable {
+    case user(id: String, sequence: UInt64, state: [UInt8]?)
+    case checkpoint(TaskCheckpoint)
+
+    public static let checkpointKey: [UInt8] = [0xFF] + Array("checkpoint".utf8)
+    static let magic: [UInt8] = [0x47, 0x31]  // "G1"
+
+    public func encoded() -> (key: [UInt8], value: [UInt8]?) {
+        switch self {
+        case .user(let id, let sequence, let state):
+            guard let state else { return (Array(id.utf8), nil) }
+            var writer = ByteWriter(capacity: state.count + 10)
+            writer.bytes(Self.magic)
+            writer.u64(sequence)
+            writer.bytes(state)
+            return (Array(id.utf8), writer.buffer)
+        case .checkpoint(let checkpoint):
+            var writer = ByteWriter(capacity: 64 + checkpoint.partitionState.count)
+            writer.bytes(Self.magic)
+            writer.u64(checkpoint.sequence)
+            writer.varint(UInt64(checkpoint.abandoned.count))
+            for sequence in checkpoint.abandoned { writer.u64(sequence) }
+            writer.varint(UInt64(InputRole.allCases.count))
+            for role in InputRole.allCases { writer.i64(checkpoint.nextOffsets[role] ?? -1) }
+            writer.varint(UInt64(checkpoint.partitionState.count))
+            writer.bytes(checkpoint.partitionState)
+            return (Self.checkpointKey, writer.buffer)
+        }
+    }
+
+    /// Decodes a changelog record; `nil` value = tombstone.
+    public static func decode(key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer?) throws(ChangelogError)
+        -> ChangelogRecord
+    {
+        if key.elementsEqual(checkpointKey) {
+            guard let value else { throw ChangelogError("checkpoint record without a value") }
+            var reader = ByteReader(value)
+            guard try reader.bytes(2) == magic else { throw ChangelogError("unknown checkpoint format") }
+            let sequence = try reader.u64()
+            let abandonedCount = try reader.varint()
+            guard abandonedCount < 1_000_000 else { throw ChangelogError("absurd abandoned count") }
+            var abandoned: [UInt64] = []
+            for _ in 0..<abandonedCount { abandoned.append(try reader.u64()) }
+            let roles = try reader.varint()
+            var offsets: [InputRole: Int64] = [:]
+            for index in 0..<Int(roles) {
+                let offset = try reader.i64()
+                if index < InputRole.allCases.count, offset >= 0 { offsets[InputRole.allCases[index]] = offset }
+            }
+            let stateLength = Int(try reader.varint())
+            let state = try reader.bytes(stateLength)
+            return .checkpoint(
+                TaskCheckpoint(sequence: sequence, abandoned: abandoned, nextOffsets: offsets, partitionState: state))
+        }
+        let id = String(decoding: key, as: UTF8.self)
+        guard let value else { return .user(id: id, sequence: 0, state: nil) }
+        var reader = ByteReader(value)
+        guard try reader.bytes(2) == magic else { throw ChangelogError("unknown user record format for \(id)") }
+        let sequence = try reader.u64()
+        return .user(id: id, sequence: sequence, state: try reader.bytes(reader.remaining))
+    }
+}
+
+/// What a checkpoint seals: its sequence, the sequences found unsealed at the last restore
+/// (written by a checkpoint that never completed), the next input offset per input role and
+/// the partition engine's own state (watermark and the like).
+public struct TaskCheckpoint: Equatable, Sendable {
+    public var sequence: UInt64
+    public var abandoned: [UInt64]
+    public var nextOffsets: [InputRole: Int64]
+    public var partitionState: [UInt8]
+
+    public init(sequence: UInt64, abandoned: [UInt64], nextOffsets: [InputRole: Int64], partitionState: [UInt8]) {
+        self.sequence = sequence
+        self.abandoned = abandoned
+        self.nextOffsets = nextOffsets
+        self.partitionState = partitionState
+    }
+}
+
+/// The input partitions of one task: the three input topics and the repartition topic.
+public enum InputRole: Int, CaseIterable, Sendable, Hashable {
+    case orders = 0, content = 1, shares = 2, repartition = 3
+}
+
+public struct ChangelogError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,2 +1,0 @@
-/// The engine: consume -> decode -> update state -> produce (see docs/architecture.md).
-public enum GrowthEngineModule {}

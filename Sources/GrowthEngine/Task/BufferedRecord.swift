@@ -1,0 +1,41 @@
+import GrowthCore
+
+/// An input record copied out of a consumer batch (its bytes are copied once, here), with
+/// its provenance for dead letters and its original topic when it came through the
+/// repartition topic.
+public struct BufferedRecord: Sendable {
+    public var role: InputRole
+    public var topic: InputTopic
+    public var partition: Int32
+    public var offset: Int64
+    /// The Kafka record timestamp: the task merges its input partitions in this order.
+    public var timestamp: Int64
+    public var key: [UInt8]?
+    public var value: [UInt8]?
+    /// Where the record first entered (the input topic's partition/offset), for forwarded ones.
+    public var sourcePartition: Int32
+    public var sourceOffset: Int64
+
+    public init(
+        role: InputRole, topic: InputTopic, partition: Int32, offset: Int64, timestamp: Int64, key: [UInt8]?,
+        value: [UInt8]?, sourcePartition: Int32? = nil, sourceOffset: Int64? = nil
+    ) {
+        self.role = role
+        self.topic = topic
+        self.partition = partition
+        self.offset = offset
+        self.timestamp = timestamp
+        self.key = key
+        self.value = value
+        self.sourcePartition = sourcePartition ?? partition
+        self.sourceOffset = sourceOffset ?? offset
+    }
+}
+
+/// What a task asks the processor to produce, inside the current transaction.
+public enum TaskAction: Sendable {
+    case output(OutputRecord)
+    case deadLetter(BufferedRecord, DecodeError)
+    /// The event belongs to another task's user: send it there through the repartition topic.
+    case forward(BufferedRecord, toPartition: Int32)
+}

@@ -1,0 +1,155 @@
+import GrowthCore
+
+/// One task: an input partition number across the three input topics and the repartition
+/// topic (SPEC §4), owning its users' state and watermark.
+///
+/// Records are merged across the task's four input partitions by record timestamp (ties:
+/// role order, then offset), and a record is taken only when every other partition either
+/// has a buffered record or has nothing more to read, so the order does not depend on how
+/// fetches interleave (as Kafka Streams does with max.task.idle.ms).
+public struct StreamTask<Engine: TaskEngine> {
+    public let partition: Int32
+    public let partitionCount: Int
+    public private(set) var engine: Engine
+    let decoder: EventDecoder
+    private var buffers: [[BufferedRecord]] = Array(repeating: [], count: InputRole.allCases.count)
+    private var heads: [Int] = Array(repeating: 0, count: InputRole.allCases.count)
+    /// The next offset to read per input role (what the checkpoint records).
+    public internal(set) var nextOffsets: [InputRole: Int64] = [:]
+    /// The checkpoint sequence the next checkpoint writes, and sequences to declare abandoned.
+    public internal(set) var sequence: UInt64 = 1
+    public internal(set) var abandoned: [UInt64] = []
+    /// Changed since the last checkpoint.
+    public internal(set) var isDirty = false
+    public internal(set) var counters = TaskCounters()
+
+    public init(partition: Int32, partitionCount: Int, rules: Rules, decoder: EventDecoder) {
+        self.partition = partition
+        self.partitionCount = partitionCount
+        self.decoder = decoder
+        engine = Engine(rules: rules, partition: Int(partition))
+    }
+
+    /// Installs restored state (SPEC §4: restore before processing).
+    public mutating func restore(from restored: ChangelogRestore) throws {
+        for (user, bytes) in restored.users { try engine.restoreUser(user, from: bytes) }
+        if let checkpoint = restored.checkpoint {
+            try engine.restorePartitionState(from: checkpoint.partitionState)
+            nextOffsets = checkpoint.nextOffsets
+        }
+        sequence = restored.nextSequence
+        abandoned = restored.abandonedSequences
+        _ = engine.takeDirtyUsers()
+    }
+
+    public mutating func enqueue(_ record: BufferedRecord) {
+        buffers[record.role.rawValue].append(record)
+    }
+
+    public var bufferedCount: Int { (0..<buffers.count).reduce(0) { $0 + buffers[$1].count - heads[$1] } }
+
+    /// Processes every record that may be taken now. `mayProceedWithout(role)` says whether
+    /// an empty partition can be passed over (nothing left to fetch there, or waited long
+    /// enough). Returns what to produce.
+    public mutating func drain(mayProceedWithout: (InputRole) -> Bool, into actions: inout [TaskAction]) {
+        var outputs: [OutputRecord] = []
+        while let role = nextRole(mayProceedWithout: mayProceedWithout) {
+            let record = buffers[role.rawValue][heads[role.rawValue]]
+            heads[role.rawValue] += 1
+            process(record, outputs: &outputs, actions: &actions)
+        }
+        for index in buffers.indices where heads[index] > 0 && heads[index] == buffers[index].count {
+            buffers[index].removeAll(keepingCapacity: true)
+            heads[index] = 0
+        }
+        for output in outputs { actions.append(.output(output)) }
+    }
+
+    private func nextRole(mayProceedWithout: (InputRole) -> Bool) -> InputRole? {
+        var best: InputRole?
+        var bestKey: (Int64, Int, Int64) = (.max, .max, .max)
+        for role in InputRole.allCases {
+            let index = role.rawValue
+            if heads[index] < buffers[index].count {
+                let head = buffers[index][heads[index]]
+                let key = (head.timestamp, index, head.offset)
+                if key < bestKey {
+                    bestKey = key
+                    best = role
+                }
+            } else if !mayProceedWithout(role) {
+                return nil
+            }
+        }
+        return best
+    }
+
+    private mutating func process(_ record: BufferedRecord, outputs: inout [OutputRecord], actions: inout [TaskAction]) {
+        nextOffsets[record.role] = record.offset + 1
+        isDirty = true
+        if record.role != .repartition { counters.consumed[record.topic, default: 0] += 1 }
+        let result: Result<Event, DecodeError> =
+            if let value = record.value {
+                value.withUnsafeBytes { decoder.decode(topic: record.topic, bytes: $0) }
+            } else {
+                .failure(DecodeError(.notJSON, "the record has no value (null)"))
+            }
+        switch result {
+        case .failure(let error):
+            counters.deadLettered[record.topic, default: 0] += 1
+            actions.append(.deadLetter(record, error))
+        case .success(let event):
+            let owner = Int32(KafkaPartitioner.partition(forKey: event.userID, partitions: partitionCount))
+            if record.role != .repartition && owner != partition {
+                counters.forwarded[record.topic, default: 0] += 1
+                actions.append(.forward(record, toPartition: owner))
+                return
+            }
+            switch engine.process(event, into: &outputs) {
+            case .counted: counters.processed[record.topic, default: 0] += 1
+            case .duplicate: counters.duplicates[record.topic, default: 0] += 1
+            case .refused(let error):
+                counters.deadLettered[record.topic, default: 0] += 1
+                actions.append(.deadLetter(record, error))
+            }
+        }
+    }
+
+    /// `idle_close` (SPEC §4): closes the windows this task holds.
+    public mutating func closeIdleWindows(into actions: inout [TaskAction]) {
+        guard engine.hasOpenWindows else { return }
+        var outputs: [OutputRecord] = []
+        engine.closeIdleWindows(into: &outputs)
+        isDirty = true
+        for output in outputs { actions.append(.output(output)) }
+    }
+
+    /// The changelog records of this checkpoint: changed users, then the sealing record.
+    public mutating func checkpointRecords() -> [ChangelogRecord] {
+        var records = engine.takeDirtyUsers().sorted().map { user in
+            ChangelogRecord.user(id: user, sequence: sequence, state: engine.encodedUserState(user))
+        }
+        records.append(
+            .checkpoint(
+                TaskCheckpoint(
+                    sequence: sequence, abandoned: abandoned, nextOffsets: nextOffsets,
+                    partitionState: engine.encodedPartitionState())))
+        return records
+    }
+
+    /// After the transaction holding `checkpointRecords()` committed.
+    public mutating func checkpointCommitted() {
+        sequence += 1
+        abandoned = []
+        isDirty = false
+    }
+
+    /// Records still buffered (not yet processed) are dropped on a rewind; the consumer is
+    /// sought back to `nextOffsets`.
+    public mutating func dropBuffered() {
+        for index in buffers.indices {
+            buffers[index].removeAll()
+            heads[index] = 0
+        }
+    }
+}

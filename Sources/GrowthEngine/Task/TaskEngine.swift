@@ -1,0 +1,26 @@
+import GrowthCore
+
+/// What a task needs from the domain engine of one partition; `PartitionEngine` (GrowthCore)
+/// is the implementation. A protocol so the task logic can be driven and tested on its own.
+public protocol TaskEngine {
+    init(rules: Rules, partition: Int)
+    /// Counts, deduplicates or refuses one validated event, appending what it emits.
+    mutating func process(_ event: Event, into outputs: inout [OutputRecord]) -> EventOutcome
+    /// `idle_close`: closes the windows held without firing timers beyond the event time seen.
+    mutating func closeIdleWindows(into outputs: inout [OutputRecord])
+    /// Users whose state changed since the last call.
+    mutating func takeDirtyUsers() -> [String]
+    func encodedUserState(_ user: String) -> [UInt8]?
+    mutating func restoreUser(_ user: String, from bytes: [UInt8]) throws
+    func encodedPartitionState() -> [UInt8]
+    mutating func restorePartitionState(from bytes: [UInt8]) throws
+    var userCount: Int { get }
+    /// Whether any window is open (so idle_close has something to do).
+    var hasOpenWindows: Bool { get }
+}
+
+/// What became of one valid event.
+public enum EventOutcome: Equatable, Sendable {
+    case counted, duplicate
+    case refused(DecodeError)
+}
