@@ -158,6 +158,15 @@ public final class KafkaConsumer: @unchecked Sendable {
         return (low, high)
     }
 
+    /// Low and high watermarks as last seen in fetch responses (no broker call; -1001 when
+    /// not known yet).
+    public func cachedWatermarks(_ tp: KafkaTopicPartition) -> (low: Int64, high: Int64) {
+        var low: Int64 = KafkaOffset.invalid
+        var high: Int64 = KafkaOffset.invalid
+        _ = rd_kafka_get_watermark_offsets(client.handle, tp.topic, tp.partition, &low, &high)
+        return (low, high)
+    }
+
     /// The group metadata for `KafkaProducer.sendOffsetsToTransaction`.
     public func groupMetadata() -> KafkaConsumerGroupMetadata {
         KafkaConsumerGroupMetadata(handle: rd_kafka_consumer_group_metadata(client.handle))

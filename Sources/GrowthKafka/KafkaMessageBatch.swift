@@ -12,6 +12,10 @@ public struct KafkaMessage {
         return .code(err, String(cString: rd_kafka_message_errstr(pointer)))
     }
 
+    /// An identity of the message's topic, stable for the consumer's lifetime: cheaper to
+    /// compare than the name: map it to the name once, on first sight.
+    public var topicIdentity: Int { pointer.pointee.rkt.map { Int(bitPattern: $0) } ?? 0 }
+
     public var topic: String { pointer.pointee.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? "" }
     public var partition: Int32 { pointer.pointee.partition }
     public var offset: Int64 { pointer.pointee.offset }

@@ -39,6 +39,12 @@ public enum KafkaPartitioner {
         return Int32(bitPattern: h)
     }
 
+    /// The partition Kafka's Java producer picks for these key bytes.
+    public static func partition(forKeyBytes key: [UInt8], partitions: Int) -> Int {
+        precondition(partitions > 0)
+        return Int(UInt32(bitPattern: murmur2(key)) & 0x7fff_ffff) % partitions
+    }
+
     /// The partition Kafka's Java producer picks for this key.
     public static func partition(forKey key: String, partitions: Int) -> Int {
         precondition(partitions > 0)

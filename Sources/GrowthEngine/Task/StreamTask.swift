@@ -48,10 +48,12 @@ public struct StreamTask<Engine: TaskEngine> {
 
     public var bufferedCount: Int { (0..<buffers.count).reduce(0) { $0 + buffers[$1].count - heads[$1] } }
 
-    /// Processes every record that may be taken now. `mayProceedWithout(role)` says whether
-    /// an empty partition can be passed over (nothing left to fetch there, or waited long
-    /// enough). Returns what to produce.
-    public mutating func drain(mayProceedWithout: (InputRole) -> Bool, into actions: inout [TaskAction]) {
+    /// Processes every record that may be taken now. `mayProceedWithout(role, nextOffset)`
+    /// says whether an empty partition can be passed over (nothing left to fetch there, or
+    /// waited long enough). Appends what to produce.
+    public mutating func drain(
+        mayProceedWithout: (InputRole, Int64?) -> Bool, into actions: inout [TaskAction]
+    ) {
         var outputs: [OutputRecord] = []
         while let role = nextRole(mayProceedWithout: mayProceedWithout) {
             let record = buffers[role.rawValue][heads[role.rawValue]]
@@ -65,7 +67,7 @@ public struct StreamTask<Engine: TaskEngine> {
         for output in outputs { actions.append(.output(output)) }
     }
 
-    private func nextRole(mayProceedWithout: (InputRole) -> Bool) -> InputRole? {
+    private func nextRole(mayProceedWithout: (InputRole, Int64?) -> Bool) -> InputRole? {
         var best: InputRole?
         var bestKey: (Int64, Int, Int64) = (.max, .max, .max)
         for role in InputRole.allCases {
@@ -77,7 +79,7 @@ public struct StreamTask<Engine: TaskEngine> {
                     bestKey = key
                     best = role
                 }
-            } else if !mayProceedWithout(role) {
+            } else if !mayProceedWithout(role, nextOffsets[role]) {
                 return nil
             }
         }

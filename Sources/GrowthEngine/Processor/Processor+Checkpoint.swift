@@ -1,0 +1,109 @@
+import GrowthCore
+import GrowthKafka
+
+extension Processor {
+    /// One checkpoint, in numbered steps (SPEC §4 "Exactly once"):
+    /// 1. the transaction is open (outputs, dead letters and forwards already produced in it);
+    /// 2. changed users' state goes to the changelog, tagged with the task's sequence;
+    /// 3. flush: every record so far is acknowledged, or the transaction aborts;
+    /// 4. each changed task's checkpoint record (sequence, input offsets, watermark) seals it;
+    /// 5. the input offsets go to the transaction with the group metadata;
+    /// 6. commit.
+    /// A failure that requires abort rewinds every task to its last sealed checkpoint; a
+    /// fatal one stops the process.
+    func checkpoint() throws {
+        let dirty = tasks.keys.sorted().filter { tasks[$0]!.isDirty }
+        guard isInTransaction || !dirty.isEmpty else { return }
+        do {
+            try beginTransactionIfNeeded()
+            var seals: [(Int32, ChangelogRecord)] = []
+            for partition in dirty {
+                var task = tasks[partition]!
+                for record in task.checkpointRecords() {
+                    if case .checkpoint = record { seals.append((partition, record)) } else {
+                        try produceChangelog(record, partition: partition)
+                    }
+                }
+                tasks[partition] = task
+            }
+            try flushChecked()
+            for (partition, seal) in seals { try produceChangelog(seal, partition: partition) }
+            try flushChecked()
+            var offsets: [KafkaTopicPartitionOffset] = []
+            for partition in dirty {
+                for (role, next) in tasks[partition]!.nextOffsets.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+                    offsets.append(
+                        KafkaTopicPartitionOffset(
+                            KafkaTopicPartition(configuration.topics.name(of: role), partition), offset: next))
+                }
+            }
+            try producer.sendOffsetsToTransaction(offsets, groupMetadata: consumer.groupMetadata())
+            try commitWithRetries()
+            isInTransaction = false
+            for partition in dirty { tasks[partition]!.checkpointCommitted() }
+            status.transactionsCommitted += 1
+            onCheckpoint?(snapshot())
+        } catch let error as KafkaError {
+            try recover(from: error)
+        }
+    }
+
+    func produceChangelog(_ record: ChangelogRecord, partition: Int32) throws {
+        let (key, value) = record.encoded()
+        try producer.send(topic: configuration.topics.changelog, partition: partition, key: key, value: value)
+    }
+
+    func flushChecked() throws {
+        try producer.flush(timeout: .seconds(60))
+        if let failure = producer.takeDeliveryFailure() {
+            throw KafkaError(code: failure.code, reason: failure.reason, requiresAbort: true)
+        }
+    }
+
+    func commitWithRetries() throws(KafkaError) {
+        var attempt = 0
+        while true {
+            do {
+                try producer.commitTransaction()
+                return
+            } catch let error where error.isRetriable && attempt < 5 {
+                attempt += 1
+                logger.warning("commit failed, retrying (\(attempt)): \(error)")
+            }
+        }
+    }
+
+    /// Abort and rewind, or stop on a fatal error.
+    func recover(from error: KafkaError) throws {
+        if error.isFatal || producer.fatalError != nil {
+            throw ProcessorError(
+                "fatal Kafka error: \(producer.fatalError ?? error). Another instance with the same "
+                    + "--instance-id may have fenced this one; restart to recover from the changelog.")
+        }
+        logger.warning("transaction failed, aborting and rewinding to the last checkpoint: \(error)")
+        if isInTransaction {
+            do { try producer.abortTransaction() } catch let abortError {
+                if abortError.isFatal { throw ProcessorError("fatal Kafka error while aborting: \(abortError)") }
+            }
+            isInTransaction = false
+        }
+        status.transactionsAborted += 1
+        let partitions = tasks.keys.sorted()
+        tasks = [:]
+        let offsets = try restoreTasks(partitions)
+        try consumer.seek(offsets)
+    }
+
+    func snapshot() -> ProcessorStatus {
+        var result = status
+        result.counters = TaskCounters()
+        result.users = 0
+        for task in tasks.values {
+            result.counters.add(task.counters)
+            result.users += task.engine.userCount
+        }
+        result.counters.add(retiredCounters)
+        result.ownedPartitions = tasks.keys.sorted()
+        return result
+    }
+}

@@ -1,0 +1,115 @@
+import GrowthCore
+import GrowthKafka
+
+extension Processor {
+    /// Runs inside the consumer poll: on revoke, commit what is in flight and drop the tasks;
+    /// on assign, restore the new tasks from the changelog and start their inputs at the
+    /// restored offsets (SPEC §4: offsets live with the state).
+    func handleRebalance(_ event: KafkaRebalance) -> [KafkaTopicPartitionOffset] {
+        do {
+            switch event {
+            case .revoked(let tps, let isLost):
+                let partitions = Set(tps.map(\.partition))
+                if isLost {
+                    if isInTransaction { try? producer.abortTransaction() }
+                    isInTransaction = false
+                } else {
+                    try drainAll(force: true)
+                    try checkpoint()
+                }
+                for partition in partitions {
+                    if let task = tasks.removeValue(forKey: partition) { retiredCounters.add(task.counters) }
+                    blockedSince[partition] = nil
+                    lastActivity[partition] = nil
+                }
+                logger.info("released tasks \(partitions.sorted())")
+                return []
+            case .assigned(let tps):
+                let fresh = Set(tps.map(\.partition)).subtracting(tasks.keys).sorted()
+                let starts = try restoreTasks(fresh)
+                logger.info("assigned tasks \(fresh)")
+                let wanted = Set(tps)
+                return starts.filter { wanted.contains($0.topicPartition) }
+            }
+        } catch {
+            failure = failure ?? error
+            return []
+        }
+    }
+
+    /// Restores tasks from their changelog partitions and returns where their inputs start.
+    func restoreTasks(_ partitions: [Int32]) throws -> [KafkaTopicPartitionOffset] {
+        guard !partitions.isEmpty else { return [] }
+        let started = clock.now
+        let restored = try readChangelog(partitions)
+        var starts: [KafkaTopicPartitionOffset] = []
+        var records = 0
+        var bytes = 0
+        for partition in partitions {
+            var task = StreamTask<Engine>(
+                partition: partition, partitionCount: partitionCount, rules: configuration.rules, decoder: decoder)
+            let state = restored[partition] ?? ChangelogRestore()
+            try task.restore(from: state)
+            records += state.recordsRead
+            bytes += state.bytesRead
+            for role in InputRole.allCases {
+                let tp = KafkaTopicPartition(configuration.topics.name(of: role), partition)
+                starts.append(KafkaTopicPartitionOffset(tp, offset: task.nextOffsets[role] ?? KafkaOffset.beginning))
+            }
+            tasks[partition] = task
+        }
+        let seconds = Double((clock.now - started).components.attoseconds) / 1e18
+            + Double((clock.now - started).components.seconds)
+        status.restoredRecords += records
+        status.restoreSeconds += seconds
+        let rate = seconds > 0 ? Int(Double(records) / seconds) : records
+        logger.info(
+            "restored tasks \(partitions) from the changelog: \(records) records, \(bytes) bytes in \(String(format: "%.3f", seconds)) s (\(rate) records/s)")
+        return starts
+    }
+
+    /// Reads changelog partitions from the beginning to their end (read_committed).
+    func readChangelog(_ partitions: [Int32]) throws -> [Int32: ChangelogRestore] {
+        var config = KafkaConsumerConfiguration(base: configuration.kafka, groupID: "\(configuration.appID)-restore")
+        config.isPartitionEOFEnabled = true
+        config.isReadCommitted = true
+        let reader = try KafkaConsumer(configuration: config, logHandler: Self.logHandler(logger))
+        defer { reader.close() }
+        var result: [Int32: ChangelogRestore] = [:]
+        var remaining: Set<Int32> = []
+        var starts: [KafkaTopicPartitionOffset] = []
+        for partition in partitions {
+            let tp = KafkaTopicPartition(configuration.topics.changelog, partition)
+            let (low, high) = try reader.watermarks(tp)
+            result[partition] = ChangelogRestore()
+            if high > low {
+                remaining.insert(partition)
+                starts.append(KafkaTopicPartitionOffset(tp, offset: KafkaOffset.beginning))
+            }
+        }
+        guard !starts.isEmpty else { return result }
+        try reader.assign(starts)
+        let deadline = clock.now + .seconds(600)
+        while !remaining.isEmpty {
+            guard clock.now < deadline else {
+                throw ProcessorError("restore of changelog partitions \(remaining.sorted()) did not reach the end")
+            }
+            let batch = try reader.poll(maxMessages: 10_000, timeout: .milliseconds(100))
+            for index in 0..<batch.count {
+                let message = batch[index]
+                if let error = message.error {
+                    if error.code == .partitionEOF { remaining.remove(message.partition) }
+                    continue
+                }
+                guard let key = message.key else { continue }
+                do {
+                    try result[message.partition]!.apply(key: key, value: message.value)
+                } catch {
+                    throw ProcessorError(
+                        "changelog \(configuration.topics.changelog)[\(message.partition)] offset \(message.offset): \(error)")
+                }
+            }
+        }
+        return result
+    }
+}

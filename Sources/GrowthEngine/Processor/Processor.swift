@@ -1,0 +1,202 @@
+import GrowthCore
+import GrowthKafka
+import Logging
+
+/// The exactly-once stream processor (SPEC §4): consume -> decode -> route -> update state ->
+/// produce, with outputs, changelog and input offsets committed in one transaction every
+/// `commitInterval`. Runs on the calling thread (blocking C calls stay off the cooperative
+/// pool); `run` returns after a graceful stop.
+public final class Processor<Engine: TaskEngine> {
+    let configuration: ProcessorConfiguration
+    let logger: Logger
+    let producer: KafkaProducer
+    var consumer: KafkaConsumer!
+    let decoder: EventDecoder
+    var tasks: [Int32: StreamTask<Engine>] = [:]
+    var partitionCount = 0
+    var outputPartitions: [OutputTopic: Int] = [:]
+    var deadLetterPartitions = 1
+    var isInTransaction = false
+    var status = ProcessorStatus()
+    var roleByTopic: [Int: (InputRole, InputTopic?)] = [:]
+    var blockedSince: [Int32: ContinuousClock.Instant] = [:]
+    var lastActivity: [Int32: ContinuousClock.Instant] = [:]
+    var failure: Error?
+    var retiredCounters = TaskCounters()
+    let clock = ContinuousClock()
+    /// Called after every committed checkpoint (on the processing thread).
+    public var onCheckpoint: ((ProcessorStatus) -> Void)?
+
+    public init(configuration: ProcessorConfiguration, logger: Logger) throws {
+        self.configuration = configuration
+        self.logger = logger
+        decoder = EventDecoder(rules: configuration.rules, limits: configuration.decodeLimits)
+        var producerConfig = KafkaProducerConfiguration(
+            base: configuration.kafka, transactionalID: "\(configuration.appID)-\(configuration.instanceID)")
+        producerConfig.linger = .milliseconds(5)
+        producer = try KafkaProducer(configuration: producerConfig, logHandler: Self.logHandler(logger))
+    }
+
+    static func logHandler(_ logger: Logger) -> @Sendable (KafkaLogLine) -> Void {
+        { line in
+            let level: Logger.Level = line.level <= 3 ? .error : line.level == 4 ? .warning : .debug
+            logger.log(level: level, "librdkafka \(line.facility): \(line.message)")
+        }
+    }
+
+    /// Checks the topics, joins the group and processes until `shouldStop()` turns true, then
+    /// commits what is in flight and leaves the group.
+    public func run(shouldStop: () -> Bool) throws {
+        try checkTopics()
+        try producer.initTransactions()
+        var consumerConfig = KafkaConsumerConfiguration(base: configuration.kafka, groupID: configuration.appID)
+        consumerConfig.assignmentStrategy = .range
+        consumerConfig.isReadCommitted = true
+        consumer = try KafkaConsumer(
+            configuration: consumerConfig,
+            rebalanceHandler: { [unowned self] event in self.handleRebalance(event) },
+            logHandler: Self.logHandler(logger))
+        let topics = configuration.topics
+        try consumer.subscribe([topics.orders, topics.content, topics.shares, topics.repartition])
+        logger.info("joined group \(configuration.appID) as \(configuration.instanceID); \(partitionCount) tasks in all")
+
+        var nextCheckpoint = clock.now + configuration.commitInterval
+        while !shouldStop() {
+            try pollOnce()
+            if let failure { throw failure }
+            if clock.now >= nextCheckpoint {
+                try closeIdleTasks()
+                try checkpoint()
+                nextCheckpoint = clock.now + configuration.commitInterval
+            }
+        }
+        logger.info("stopping: committing what is in flight")
+        try drainAll(force: true)
+        try checkpoint()
+        consumer.close()
+        if let failure { throw failure }
+        try producer.flush(timeout: .seconds(30))
+        logger.info("stopped cleanly")
+    }
+
+    /// The partition counts SPEC §4 relies on: co-partitioned inputs, repartition and changelog.
+    func checkTopics() throws {
+        let topics = configuration.topics
+        var counts: [String: Int] = [:]
+        for name in [topics.orders, topics.content, topics.shares, topics.repartition, topics.changelog] {
+            do {
+                counts[name] = try producer.partitionCount(topic: name)
+            } catch {
+                throw ProcessorError(
+                    "topic \(name) is missing (\(error)); create the topics first: growthstream topics create")
+            }
+        }
+        let distinct = Set(counts.values)
+        guard distinct.count == 1, let count = distinct.first else {
+            let table = counts.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
+            throw ProcessorError(
+                "input, repartition and changelog topics must have the same partition count (co-partitioning): \(table)")
+        }
+        partitionCount = count
+        for output in OutputTopic.allCases {
+            let name = topics.outputs[output]!
+            do {
+                outputPartitions[output] = try producer.partitionCount(topic: name)
+            } catch {
+                throw ProcessorError("output topic \(name) is missing (\(error)); run growthstream topics create")
+            }
+        }
+    }
+
+    /// One consumer poll: buffer records into their tasks, then let every task take what it may.
+    func pollOnce() throws {
+        let batch = try consumer.poll(maxMessages: configuration.maxBatch, timeout: .milliseconds(20))
+        let now = clock.now
+        for index in 0..<batch.count {
+            let message = batch[index]
+            if message.error != nil { continue }
+            let (role, topic) = role(of: message)
+            guard var task = tasks[message.partition] else { continue }
+            var inputTopic = topic ?? .orders
+            var sourcePartition: Int32?
+            var sourceOffset: Int64?
+            if role == .repartition {
+                guard let header = message.header("gs_topic"),
+                    let original = InputTopic(rawValue: String(decoding: header, as: UTF8.self))
+                else { continue }
+                inputTopic = original
+                sourcePartition = message.header("gs_source_partition").flatMap { Int32(String(decoding: $0, as: UTF8.self)) }
+                sourceOffset = message.header("gs_source_offset").flatMap { Int64(String(decoding: $0, as: UTF8.self)) }
+            }
+            task.enqueue(
+                BufferedRecord(
+                    role: role, topic: inputTopic, partition: message.partition, offset: message.offset,
+                    timestamp: message.timestamp ?? 0, key: message.key.map { Array($0) },
+                    value: message.value.map { Array($0) }, sourcePartition: sourcePartition, sourceOffset: sourceOffset))
+            tasks[message.partition] = task
+            lastActivity[message.partition] = now
+        }
+        try drainAll(force: false)
+    }
+
+    func role(of message: KafkaMessage) -> (InputRole, InputTopic?) {
+        if let known = roleByTopic[message.topicIdentity] { return known }
+        let name = message.topic
+        let topics = configuration.topics
+        let resolved: (InputRole, InputTopic?) =
+            switch name {
+            case topics.orders: (.orders, .orders)
+            case topics.content: (.content, .content)
+            case topics.shares: (.shares, .shares)
+            default: (.repartition, nil)
+            }
+        roleByTopic[message.topicIdentity] = resolved
+        return resolved
+    }
+
+    /// Lets every task process what the merge order allows; `force` passes over empty
+    /// partitions (at shutdown).
+    func drainAll(force: Bool) throws {
+        var actions: [TaskAction] = []
+        for partition in tasks.keys.sorted() {
+            guard var task = tasks[partition], task.bufferedCount > 0 else { continue }
+            let now = clock.now
+            var blocked = false
+            task.drain(mayProceedWithout: { role, next in
+                if force || self.isCaughtUp(role, partition: partition, next: next) { return true }
+                if let since = self.blockedSince[partition], now - since >= self.configuration.taskIdle { return true }
+                blocked = true
+                return false
+            }, into: &actions)
+            tasks[partition] = task
+            if blocked {
+                if blockedSince[partition] == nil { blockedSince[partition] = now }
+            } else {
+                blockedSince[partition] = nil
+            }
+        }
+        try apply(actions)
+    }
+
+    func isCaughtUp(_ role: InputRole, partition: Int32, next: Int64?) -> Bool {
+        let (low, high) = consumer.cachedWatermarks(KafkaTopicPartition(configuration.topics.name(of: role), partition))
+        guard high >= 0 else { return false }
+        return (next ?? max(low, 0)) >= high
+    }
+
+    /// `idle_close` (SPEC §4): windows of a partition with no new event for that long close.
+    func closeIdleTasks() throws {
+        let idle = configuration.rules.window.idleClose
+        guard idle > .zero else { return }
+        let now = clock.now
+        var actions: [TaskAction] = []
+        for partition in tasks.keys.sorted() {
+            guard let last = lastActivity[partition], now - last >= idle, var task = tasks[partition] else { continue }
+            guard task.bufferedCount == 0 else { continue }
+            task.closeIdleWindows(into: &actions)
+            tasks[partition] = task
+            lastActivity[partition] = nil
+        }
+        try apply(actions)
+    }
+}

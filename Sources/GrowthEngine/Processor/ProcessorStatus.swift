@@ -1,0 +1,14 @@
+import GrowthCore
+
+/// A snapshot of the processor for progress displays, metrics and the demo summary.
+public struct ProcessorStatus: Sendable {
+    public var counters = TaskCounters()
+    public var outputs: [OutputTopic: Int] = [:]
+    public var transactionsCommitted = 0
+    public var transactionsAborted = 0
+    public var restoredRecords = 0
+    public var restoreSeconds = 0.0
+    public var ownedPartitions: [Int32] = []
+    public var users = 0
+    public init() {}
+}
