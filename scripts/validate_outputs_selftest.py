@@ -21,7 +21,8 @@ WARNING = {"warning_id": "w-1", "kind": "ltv_swing", "scope": "user", "user_id":
            "value": 0.42, "baseline": 1200.0, "threshold": 0.15, "message": "LTV rose 42%",
            "occurred_at": "2026-04-01T00:00:00+08:00", "rule_version": "2026-11-01"}
 PLATFORM_WARNING = {k: v for k, v in WARNING.items() if k != "user_id"}
-PLATFORM_WARNING.update(warning_id="w-2", kind="behavior_dominance", scope="platform", baseline=None, value=0.71, threshold=0.6)
+PLATFORM_WARNING.update(warning_id="w-2", kind="behavior_dominance", scope="platform", baseline=None, value=0.71,
+                        threshold=0.6)
 DEAD_LETTER_HEADERS = {"error_code": "invalid_amount", "error_message": "amount is not a decimal",
                        "source_topic": "growth.orders", "source_partition": "0", "source_offset": "17",
                        "source_timestamp": "1772323260000", "rule_version": "2026-11-01"}
@@ -49,7 +50,8 @@ SAMPLES = [
     ("growth.updates.json", UPDATE, True, "update"),
     ("growth.updates.json", changed(UPDATE, late=True, delta=-3.5, growth_after=0), True, "late negative update"),
     ("growth.updates.json", changed(UPDATE, rule_version=DROP), False, "update without rule_version"),
-    ("growth.updates.json", changed(UPDATE, points={"consumption": DIMS["consumption"]}), False, "two dimensions missing"),
+    ("growth.updates.json", changed(UPDATE, points={"consumption": DIMS["consumption"]}), False,
+     "two dimensions missing"),
     ("growth.updates.json", changed(UPDATE, growth_after=-1), False, "negative growth_after"),
     ("growth.updates.json", changed(UPDATE, window_end="2026-03-01 08:01:00"), False, "timestamp without T/offset"),
     ("growth.updates.json", changed(UPDATE, window_end="2026-03-01T08:01:00"), False, "timestamp without offset"),

@@ -31,7 +31,7 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Event time of the first record, RFC 3339 (default 2026-03-01T00:00:00+08:00).")
     var start: String?
 
-    @Option(help: "UTC offset of the occurred_at strings, e.g. +08:00 or Z (default: the offset of --start, else +08:00).")
+    @Option(help: "UTC offset of occurred_at strings, e.g. +08:00 or Z (default: that of --start, else +08:00).")
     var utcOffset: String?
 
     @Option(name: .shortAndLong, help: "Output file, or - for standard output.")

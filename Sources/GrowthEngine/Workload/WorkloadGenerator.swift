@@ -14,7 +14,8 @@ public struct WorkloadGenerator: Sequence, Sendable {
         Iterator(config)
     }
 
-    /// Produces the records one at a time; memory stays bounded whatever `events` is.
+    /// Produces the records one at a time (SPEC §5 `generate`); memory stays bounded whatever
+    /// `events` is.
     public struct Iterator: IteratorProtocol {
         let config: WorkloadConfig
         var random: WorkloadRandom
@@ -136,7 +137,8 @@ public struct WorkloadGenerator: Sequence, Sendable {
                 label = .late
             }
             let mix = population.users[user].mix(at: progress)
-            let topic = [InputTopic.orders, .content, .shares][random.pick(weights: [mix.orders, mix.content, mix.shares])]
+            let weights = [mix.orders, mix.content, mix.shares]
+            let topic = [InputTopic.orders, .content, .shares][random.pick(weights: weights)]
             var draft: WorkloadDraft
             switch topic {
             case .orders:
@@ -220,7 +222,8 @@ public struct WorkloadGenerator: Sequence, Sendable {
             guard let memo = recentOrders.take(random: &random) else { return nil }
             let time = jittered(now)
             let partial = random.chance(0.2)
-            let amount = partial ? Swift.max(1, memo.hundredths * Int64(random.integer(in: 30...90)) / 100) : memo.hundredths
+            let share = Int64(random.integer(in: 30...90))
+            let amount = partial ? Swift.max(1, memo.hundredths * share / 100) : memo.hundredths
             var draft = header(.orders, user: memo.user, at: time)
             draft.add("order_id", .id("ord-", memo.order, width: 1))
             draft.add("amount", .amount(hundredths: amount, asString: random.chance(0.75)))
@@ -259,33 +262,4 @@ struct ContentMemo {
     var kind: Int
     /// Hundredths (30...100), or `absent` / `null`.
     var quality: Int
-}
-
-/// A bounded bag of earlier items; when full, a new item replaces a random one.
-struct WorkloadPool<Item> {
-    let capacity: Int
-    private(set) var items: [Item] = []
-
-    init(capacity: Int) {
-        self.capacity = capacity
-    }
-
-    mutating func add(_ item: Item, random: inout WorkloadRandom) {
-        if items.count < capacity {
-            items.append(item)
-        } else {
-            items[random.below(capacity)] = item
-        }
-    }
-
-    mutating func take(random: inout WorkloadRandom) -> Item? {
-        guard !items.isEmpty else { return nil }
-        let i = random.below(items.count)
-        items.swapAt(i, items.count - 1)
-        return items.removeLast()
-    }
-
-    func peek(random: inout WorkloadRandom) -> Item? {
-        items.isEmpty ? nil : items[random.below(items.count)]
-    }
 }
