@@ -9,6 +9,7 @@ struct GrowthStreamCommand: AsyncParsableCommand {
         subcommands: [
             BrokerCommand.self,
             TopicsCommand.self,
+            GenerateCommand.self,
         ]
     )
 }

@@ -1,0 +1,52 @@
+import GrowthCore
+
+/// What `growthstream generate` produces (SPEC §5 `generate`): a seeded, realistic input
+/// workload for the default rules (currencies CNY/USD, content kinds note/video/review).
+///
+/// `events` counts every record produced, including duplicates, refunds, deletions, late
+/// and malformed ones. The rates are fractions of all records.
+public struct WorkloadConfig: Sendable, Equatable {
+    public var seed: UInt64
+    public var users: Int
+    public var days: Int
+    public var events: Int
+    /// Event time of the first record; records spread evenly over `days` from here.
+    public var start: Instant
+    /// Offset of the `occurred_at` strings from UTC, in minutes (480 = `+08:00`, 0 = `Z`).
+    public var utcOffsetMinutes: Int
+    /// Records that must go to the dead-letter topic (not JSON, missing fields, bad amount...).
+    public var malformedRate: Double
+    /// Records that re-send an earlier valid record byte for byte.
+    public var duplicateRate: Double
+    /// Refunds of earlier paid orders (full amount mostly, sometimes partial).
+    public var refundRate: Double
+    /// Deletions of earlier published content, carrying the original kind and quality.
+    public var deletionRate: Double
+    /// Events whose `occurred_at` is 1 to 15 minutes behind the stream.
+    public var lateRate: Double
+
+    public init(
+        seed: UInt64 = 42, users: Int = 1000, days: Int = 30, events: Int = 100_000,
+        start: Instant = WorkloadConfig.defaultStart, utcOffsetMinutes: Int = 480,
+        malformedRate: Double = 0.002, duplicateRate: Double = 0.01, refundRate: Double = 0.02,
+        deletionRate: Double = 0.01, lateRate: Double = 0.003
+    ) {
+        self.seed = seed
+        self.users = users
+        self.days = days
+        self.events = events
+        self.start = start
+        self.utcOffsetMinutes = utcOffsetMinutes
+        self.malformedRate = malformedRate
+        self.duplicateRate = duplicateRate
+        self.refundRate = refundRate
+        self.deletionRate = deletionRate
+        self.lateRate = lateRate
+    }
+
+    /// 2026-03-01T00:00:00+08:00.
+    public static let defaultStart = Instant(millis: 1_772_294_400_000)
+
+    /// The event-time span the records cover.
+    public var span: Duration { .seconds(Int64(max(days, 0)) * 86_400) }
+}

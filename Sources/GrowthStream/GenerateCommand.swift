@@ -1,0 +1,98 @@
+import ArgumentParser
+import Foundation
+import GrowthCore
+import GrowthEngine
+
+/// `growthstream generate` (SPEC §5): a seeded realistic workload as replay JSONL.
+struct GenerateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "generate",
+        abstract: "Generate a seeded, realistic input workload as JSONL (replay input).",
+        discussion: """
+            Each line is {"topic": "orders"|"content"|"shares", "value": ...}. The same options always \
+            give the same bytes. The workload mixes shoppers, creators, sharers, dormant users, users who \
+            shift their mix and users whose spend swings month over month, with refunds, deletions, \
+            duplicates, late events and malformed records (which must land on the dead-letter topic).
+            """
+    )
+
+    @Option(help: "Seed of the pseudo-random generator.")
+    var seed: UInt64 = 42
+
+    @Option(help: "Number of users.")
+    var users: Int = 1000
+
+    @Option(help: "Number of days of event time the records cover.")
+    var days: Int = 30
+
+    @Option(help: "Total number of records, including duplicates and malformed ones.")
+    var events: Int = 100_000
+
+    @Option(help: "Event time of the first record, RFC 3339 (default 2026-03-01T00:00:00+08:00).")
+    var start: String?
+
+    @Option(help: "UTC offset of occurred_at strings, e.g. +08:00 or Z (default: that of --start, else +08:00).")
+    var utcOffset: String?
+
+    @Option(name: .shortAndLong, help: "Output file, or - for standard output.")
+    var output: String = "-"
+
+    func validate() throws {
+        guard users >= 1 else { throw ValidationError("--users must be at least 1") }
+        guard days >= 1 else { throw ValidationError("--days must be at least 1") }
+        guard events >= 0 else { throw ValidationError("--events must not be negative") }
+        if let start, WorkloadTime.parseRFC3339(start) == nil {
+            throw ValidationError("--start is not an RFC 3339 timestamp with an offset: \(start)")
+        }
+        if let utcOffset, Self.parseOffset(utcOffset) == nil {
+            throw ValidationError("--utc-offset must look like +08:00, -05:30 or Z: \(utcOffset)")
+        }
+    }
+
+    func run() throws {
+        var config = WorkloadConfig(seed: seed, users: users, days: days, events: events)
+        if let start, let parsed = WorkloadTime.parseRFC3339(start) {
+            config.start = parsed.instant
+            config.utcOffsetMinutes = parsed.utcOffsetMinutes
+        }
+        if let utcOffset, let minutes = Self.parseOffset(utcOffset) {
+            config.utcOffsetMinutes = minutes
+        }
+        let sink = try Self.openOutput(output)
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(1 << 20)
+        var counts: [GeneratedRecord.Label: Int] = [:]
+        var topics: [InputTopic: Int] = [:]
+        for record in WorkloadGenerator(config) {
+            WorkloadJSONL.appendLine(for: record, to: &buffer)
+            counts[record.label, default: 0] += 1
+            topics[record.topic, default: 0] += 1
+            if buffer.count >= 1 << 20 {
+                try sink.write(contentsOf: buffer)
+                buffer.removeAll(keepingCapacity: true)
+            }
+        }
+        try sink.write(contentsOf: buffer)
+        if output != "-" { try sink.close() }
+        let byTopic = InputTopic.allCases.map { "\($0.rawValue) \(topics[$0, default: 0])" }.joined(separator: ", ")
+        let byLabel = GeneratedRecord.Label.allCases.map { "\($0.rawValue) \(counts[$0, default: 0])" }
+            .joined(separator: ", ")
+        let summary = "generated \(events) records (\(byTopic); \(byLabel)) to \(output == "-" ? "stdout" : output)\n"
+        FileHandle.standardError.write(Data(summary.utf8))
+    }
+
+    static func openOutput(_ path: String) throws -> FileHandle {
+        if path == "-" { return FileHandle.standardOutput }
+        guard FileManager.default.createFile(atPath: path, contents: nil),
+            let handle = FileHandle(forWritingAtPath: path)
+        else { throw ValidationError("cannot write \(path)") }
+        return handle
+    }
+
+    /// `Z`, `+08:00`, `-05:30` -> minutes east of UTC.
+    static func parseOffset(_ text: String) -> Int? {
+        if text == "Z" || text == "z" { return 0 }
+        guard let parsed = WorkloadTime.parseRFC3339("2026-01-01T00:00:00" + text) else { return nil }
+        return parsed.utcOffsetMinutes
+    }
+}
