@@ -1,0 +1,55 @@
+/// Changelog support (SPEC §4 Exactly once, Scale-out): one record per changed user and one
+/// per partition (watermark, highest event time, idle-close boundary). Input offsets are the
+/// Kafka task's to add.
+extension PartitionEngine {
+    static let partitionEncodingVersion: UInt8 = 1
+
+    /// The user's encoded state; nil when the engine holds none (a tombstone).
+    public func encodedUserState(_ user: String) -> [UInt8]? { users[user]?.encode() }
+
+    /// Replaces the user's state with a changelog record and re-arms its timers.
+    public mutating func restoreUser(_ user: String, from bytes: [UInt8]) throws(StateError) {
+        let s = try UserState(decoding: bytes)
+        users[user] = s
+        scheduled.removeValue(forKey: user)
+        reschedule(user, s)
+    }
+
+    /// Forgets a user (a changelog tombstone).
+    public mutating func removeUser(_ user: String) {
+        users.removeValue(forKey: user)
+        scheduled.removeValue(forKey: user)
+    }
+
+    public func encodedPartitionState() -> [UInt8] {
+        var w = ByteWriter()
+        w.byte(Self.partitionEncodingVersion)
+        var flags: UInt8 = 0
+        if watermark != nil { flags |= 1 }
+        if maxEventTime != nil { flags |= 2 }
+        if idleClosedUntil != nil { flags |= 4 }
+        w.byte(flags)
+        if let t = watermark { w.int(t.millis) }
+        if let t = maxEventTime { w.int(t.millis) }
+        if let t = idleClosedUntil { w.int(t.millis) }
+        w.string(rules.version)
+        return w.bytes
+    }
+
+    public mutating func restorePartitionState(from bytes: [UInt8]) throws(StateError) {
+        var r = ByteReader(bytes)
+        let version = try r.byte()
+        guard version == Self.partitionEncodingVersion else {
+            throw StateError(.unknownVersion, "partition state version \(version), this build reads 1")
+        }
+        let flags = try r.byte()
+        let wm = flags & 1 != 0 ? Instant(millis: try r.int()) : nil
+        let seen = flags & 2 != 0 ? Instant(millis: try r.int()) : nil
+        let idle = flags & 4 != 0 ? Instant(millis: try r.int()) : nil
+        _ = try r.string()
+        guard r.isAtEnd else { throw StateError(.malformed, "bytes after the partition state") }
+        watermark = wm
+        maxEventTime = seen
+        idleClosedUntil = idle
+    }
+}

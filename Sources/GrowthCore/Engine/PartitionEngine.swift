@@ -1,0 +1,147 @@
+/// The growth engine of one input partition (SPEC §3 Growth/Levels/Benefits, §4 Processing):
+/// counts events into per-user tumbling windows, keeps the partition's watermark (highest
+/// valid event time - grace), and when the watermark passes a time fires what is due there in
+/// the §7 order. Pure: the Kafka task and `replay` drive it the same way.
+public struct PartitionEngine: Sendable {
+    /// What happened to one input event.
+    public enum Disposition: Sendable, Equatable {
+        case counted
+        /// Same (user_id, event_id) counted within `dedup_horizon` (SPEC §4, §7 Dedup).
+        case duplicate
+        /// Dead-lettered (only `too_far_in_future` is decided here).
+        case refused(DecodeError)
+    }
+
+    public private(set) var rules: EngineRules
+    public let partition: Int
+    var users: [String: UserState] = [:]
+    /// The due time each user is queued under in `heap` (older entries are stale).
+    var scheduled: [String: Int64] = [:]
+    var heap = TimerHeap()
+    var dirty: Set<String> = []
+    public internal(set) var watermark: Instant?
+    /// The highest valid event time seen.
+    public internal(set) var maxEventTime: Instant?
+    /// Windows ending by this were closed by `closeIdleWindows`; events in them are late.
+    var idleClosedUntil: Instant?
+
+    public init(rules: Rules, partition: Int) {
+        self.rules = EngineRules(rules)
+        self.partition = partition
+    }
+
+    public var userCount: Int { users.count }
+
+    public func userState(_ user: String) -> UserState? { users[user] }
+
+    /// Counts one decoded event (SPEC §4): refuses it when more than `max_future_skew` ahead
+    /// of the watermark, drops duplicates, otherwise adds it to its window (or, if that closed,
+    /// to the window holding the watermark, flagged late); then moves the watermark.
+    public mutating func process(_ event: Event, into outputs: inout [OutputRecord]) -> Disposition {
+        let t = event.occurredAt
+        if let wm = watermark, t.millis - wm.millis > rules.maxFutureSkew {
+            return .refused(DecodeError(
+                .tooFarInFuture,
+                "occurred_at is more than max_future_skew (\(rules.maxFutureSkew) ms) ahead of partition "
+                    + "\(partition)'s watermark \(rules.clock.rfc3339(wm))"))
+        }
+        let disposition = count(event)
+        if maxEventTime.map({ t > $0 }) ?? true { maxEventTime = t }
+        advanceWatermark(to: t - .milliseconds(rules.grace), into: &outputs)
+        return disposition
+    }
+
+    private mutating func count(_ event: Event) -> Disposition {
+        let t = event.occurredAt
+        let user = event.userID
+        var s = users.removeValue(forKey: user) ?? UserState(ruleVersion: rules.version)
+        defer { users[user] = s }
+        if let seen = s.seenEvents[event.eventID], abs(t.millis - seen) <= rules.dedupHorizon {
+            return .duplicate
+        }
+        let (dimension, points) = rules.points(of: event)
+        let kept = s.caps.apply(
+            points, dimension: dimension, day: rules.clock.dayNumber(t), cap: rules.dailyCaps[dimension.rawValue])
+        var start = rules.windowStart(containing: t)
+        var isLate = false
+        if let boundary = lateBoundary, start.millis + rules.windowSize <= boundary.millis {
+            isLate = true
+            start = rules.windowStart(containing: boundary)
+        }
+        let i = s.windows.firstIndex { $0.start >= start } ?? s.windows.count
+        if i == s.windows.count || s.windows[i].start != start {
+            s.windows.insert(WindowAccumulator(start: start), at: i)
+        }
+        s.windows[i].add(eventID: event.eventID, dimension: dimension, raw: points, capped: kept, isLate: isLate)
+        s.seenEvents[event.eventID] = max(s.seenEvents[event.eventID] ?? .min, t.millis)
+        dirty.insert(user)
+        reschedule(user, s)
+        return .counted
+    }
+
+    private var lateBoundary: Instant? {
+        switch (watermark, idleClosedUntil) {
+        case (let w?, let c?): max(w, c)
+        case (let w?, nil): w
+        case (nil, let c?): c
+        case (nil, nil): nil
+        }
+    }
+
+    /// Moves the watermark forward (never back) and fires every timer due by it: per user in
+    /// time order, and recurring-benefit period starts after the windows and level timers of
+    /// the same instant (SPEC §7 Time). `replay --until` calls it with the final time.
+    public mutating func advanceWatermark(to target: Instant, into outputs: inout [OutputRecord]) {
+        guard let old = watermark else {
+            watermark = target
+            fireUsers(through: target, into: &outputs)
+            return
+        }
+        guard target > old else { return }
+        watermark = target
+        for (start, period) in periodStarts(after: old, through: target) {
+            fireUsers(through: start, into: &outputs)
+            fireBenefitPeriod(period, at: start, into: &outputs)
+        }
+        fireUsers(through: target, into: &outputs)
+    }
+
+    /// `idle_close` (SPEC §4): fires what is due by the highest event time seen (never
+    /// beyond), then closes every window still held; later events in them count as late.
+    public mutating func closeIdleWindows(into outputs: inout [OutputRecord]) {
+        guard let seen = maxEventTime else { return }
+        advanceWatermark(to: seen, into: &outputs)
+        for user in users.keys.sorted() where !(users[user]?.windows.isEmpty ?? true) {
+            var s = users.removeValue(forKey: user)!
+            while let w = s.windows.first {
+                let end = w.start + .milliseconds(rules.windowSize)
+                if idleClosedUntil.map({ end > $0 }) ?? true { idleClosedUntil = end }
+                closeFirstWindow(user: user, &s, into: &outputs)
+            }
+            users[user] = s
+            dirty.insert(user)
+            reschedule(user, s)
+        }
+    }
+
+    /// Users whose state changed since the last call, sorted (one changelog record each).
+    public mutating func takeDirtyUsers() -> [String] {
+        let result = dirty.sorted()
+        dirty.removeAll(keepingCapacity: true)
+        return result
+    }
+
+    /// A new rule version (SPEC §4 `rules_changed`): every user whose state was evaluated under
+    /// another version is re-evaluated at the watermark; nothing granted is granted again.
+    public mutating func applyRulesChange(to newRules: Rules, into outputs: inout [OutputRecord]) {
+        if newRules != rules.rules { rules = EngineRules(newRules) }
+        let at = watermark ?? maxEventTime ?? Instant(millis: 0)
+        for user in users.keys.sorted() where users[user]!.ruleVersion != rules.version {
+            var s = users.removeValue(forKey: user)!
+            rules.reevaluate(user: user, &s, at: at, into: &outputs)
+            users[user] = s
+            dirty.insert(user)
+            reschedule(user, s)
+        }
+    }
+}

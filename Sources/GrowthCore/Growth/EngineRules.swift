@@ -1,0 +1,99 @@
+/// The rules compiled for the hot path (SPEC §3 Growth, Levels): durations in milliseconds,
+/// caps and thresholds in micro-points, a zone clock for calendar days and periods. Every
+/// engine step reads it and never changes it.
+public struct EngineRules: Sendable {
+    public let rules: Rules
+    public let clock: ZoneClock
+    let windowSize: Int64
+    let grace: Int64
+    let maxFutureSkew: Int64
+    let dedupHorizon: Int64
+    /// Indexed by `Dimension.rawValue`.
+    let weights: [Double]
+    let dailyCaps: [Int64]
+    /// `thresholds[i]` is level `i + 1`'s threshold in micro-points.
+    let thresholds: [Int64]
+    let maintain: Int64
+    let recover: Int64
+    let recurringPeriods: [BenefitPeriod]
+
+    public init(_ rules: Rules) {
+        self.rules = rules
+        clock = ZoneClock(identifier: rules.timezone)
+        windowSize = max(1, rules.window.size.milliseconds)
+        grace = rules.window.grace.milliseconds
+        maxFutureSkew = rules.window.maxFutureSkew.milliseconds
+        dedupHorizon = rules.dedupHorizon.milliseconds
+        weights = Dimension.allCases.map { d in rules.dimensions.first { $0.dimension == d }?.weight ?? 0 }
+        dailyCaps = Dimension.allCases.map { d in
+            rules.dimensions.first { $0.dimension == d }.map { MicroPoints.from($0.dailyCap) } ?? .max
+        }
+        thresholds = rules.levels.map { MicroPoints.from($0.threshold) }
+        maintain = MicroPoints.from(rules.policy.maintain)
+        recover = MicroPoints.from(rules.policy.recover)
+        var periods: [BenefitPeriod] = []
+        for b in rules.benefits {
+            if let p = BenefitPeriod(b.grant), !periods.contains(p) { periods.append(p) }
+        }
+        recurringPeriods = periods
+    }
+
+    var version: String { rules.version }
+    var topLevel: Int { max(1, rules.levels.count) }
+    var isStaged: Bool { rules.policy.mode == .staged }
+    /// Staged levels at or below never go down; level 1 never falls (SPEC §7 Levels).
+    var protectedUpTo: Int { max(1, rules.policy.protectedUpTo) }
+
+    func levelName(_ level: Int) -> String {
+        let i = min(max(level, 1), rules.levels.count) - 1
+        return i >= 0 ? rules.levels[i].name : ""
+    }
+
+    func threshold(ofLevel level: Int) -> Int64 { thresholds[level - 1] }
+
+    /// Cumulative mode: the highest level whose threshold is <= `growth`.
+    func supportedLevel(_ growth: Int64) -> Int {
+        var level = 1
+        for (i, t) in thresholds.enumerated() where i > 0 && t <= growth { level = i + 1 }
+        return level
+    }
+
+    func windowStart(containing t: Instant) -> Instant { Instant(millis: floorDiv(t.millis, windowSize) * windowSize) }
+
+    /// An event's dimension and signed points, rounded once to micro-points (SPEC §3 Growth):
+    /// orders `amount x rate x per_unit`, content `points[kind] x quality`, shares
+    /// `points.share`; refunds and deletions count negative, refunds with the full amount.
+    public func points(of event: Event) -> (Dimension, Int64) {
+        switch event.body {
+        case .order(let o):
+            let rate = rules.points.currencies[o.currency] ?? 0
+            let p = MicroPoints.from(o.amount * rate * rules.points.orderPerUnit)
+            return (.consumption, o.status == .refunded ? -p : p)
+        case .content(let c):
+            let p = MicroPoints.from((rules.points.content[c.kind] ?? 0) * c.quality)
+            return (.interaction, c.action == .deleted ? -p : p)
+        case .share:
+            return (.propagation, MicroPoints.from(rules.points.share))
+        }
+    }
+
+    func weighted(_ capped: Int64, _ dimension: Dimension) -> Int64 {
+        Int64((Double(capped) * weights[dimension.rawValue]).rounded())
+    }
+}
+
+/// Growth is held as Int64 micro-points (1e-6 of a point) so sums are exact and do not depend
+/// on the order of addition (SPEC §4 Determinism).
+public enum MicroPoints {
+    public static let scale: Double = 1_000_000
+
+    public static func from(_ value: Double) -> Int64 {
+        guard value.isFinite else { return 0 }
+        let scaled = (value * scale).rounded()
+        if scaled >= 9.2e18 { return .max / 4 }
+        if scaled <= -9.2e18 { return .min / 4 }
+        return Int64(scaled)
+    }
+
+    public static func toDouble(_ micro: Int64) -> Double { Double(micro) / scale }
+}

@@ -1,0 +1,100 @@
+/// A state record that cannot be decoded (SPEC §4 Exactly once: state is restored from the
+/// changelog, so a corrupt record must be refused, never half-read).
+public struct StateError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Code: String, Sendable { case truncated, unknownVersion = "unknown_version", malformed }
+    public var code: Code
+    public var message: String
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+    public var description: String { "\(code.rawValue): \(message)" }
+}
+
+/// Compact binary writing for state records: LEB128 varints, zigzag for signed values,
+/// length-prefixed UTF-8 strings.
+struct ByteWriter {
+    var bytes: [UInt8] = []
+
+    mutating func byte(_ b: UInt8) { bytes.append(b) }
+
+    mutating func unsigned(_ value: UInt64) {
+        var v = value
+        while v >= 0x80 {
+            bytes.append(UInt8(truncatingIfNeeded: v) | 0x80)
+            v >>= 7
+        }
+        bytes.append(UInt8(v))
+    }
+
+    mutating func int(_ value: Int64) { unsigned(UInt64(bitPattern: (value << 1) ^ (value >> 63))) }
+    mutating func count(_ value: Int) { unsigned(UInt64(value)) }
+
+    mutating func string(_ value: String) {
+        let utf8 = value.utf8
+        count(utf8.count)
+        bytes.append(contentsOf: utf8)
+    }
+
+    mutating func blob(_ value: [UInt8]) {
+        count(value.count)
+        bytes.append(contentsOf: value)
+    }
+}
+
+/// Reads what `ByteWriter` wrote; every read is bounds-checked.
+struct ByteReader {
+    let bytes: [UInt8]
+    var offset = 0
+
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    var isAtEnd: Bool { offset >= bytes.count }
+
+    mutating func byte() throws(StateError) -> UInt8 {
+        guard offset < bytes.count else { throw StateError(.truncated, "record ends at byte \(offset)") }
+        defer { offset += 1 }
+        return bytes[offset]
+    }
+
+    mutating func unsigned() throws(StateError) -> UInt64 {
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        while true {
+            let b = try byte()
+            guard shift < 64 else { throw StateError(.malformed, "varint too long at byte \(offset)") }
+            result |= UInt64(b & 0x7F) << shift
+            if b < 0x80 { return result }
+            shift += 7
+        }
+    }
+
+    mutating func int() throws(StateError) -> Int64 {
+        let u = try unsigned()
+        return Int64(bitPattern: (u >> 1) ^ (0 &- (u & 1)))
+    }
+
+    mutating func count(limit: Int = 1 << 24) throws(StateError) -> Int {
+        let n = try unsigned()
+        guard n <= UInt64(limit), n <= UInt64(bytes.count - offset) * 8 + 64 else {
+            throw StateError(.malformed, "count \(n) too large at byte \(offset)")
+        }
+        return Int(n)
+    }
+
+    mutating func raw(_ n: Int) throws(StateError) -> ArraySlice<UInt8> {
+        guard n <= bytes.count - offset else { throw StateError(.truncated, "needs \(n) bytes at byte \(offset)") }
+        defer { offset += n }
+        return bytes[offset..<offset + n]
+    }
+
+    mutating func string() throws(StateError) -> String {
+        let slice = try raw(try count())
+        guard let s = String(validating: slice, as: UTF8.self) else {
+            throw StateError(.malformed, "invalid UTF-8 before byte \(offset)")
+        }
+        return s
+    }
+
+    mutating func blob() throws(StateError) -> [UInt8] { Array(try raw(try count())) }
+}

@@ -1,0 +1,143 @@
+/// The versioned binary encoding of `UserState` (SPEC §4: the state changelog). Version 1;
+/// extensions are tagged blobs so later features add state without a format break.
+extension UserState {
+    static let encodingVersion: UInt8 = 1
+
+    public func encode() -> [UInt8] {
+        var w = ByteWriter()
+        w.bytes.reserveCapacity(64 + seenEvents.count * 24)
+        w.byte(Self.encodingVersion)
+        w.string(ruleVersion)
+        w.int(growth)
+        w.count(level)
+        var flags: UInt8 = isActive ? 1 : 0
+        if graceDeadline != nil { flags |= 2 }
+        if lastLevelChange != nil { flags |= 4 }
+        if anchor != nil { flags |= 8 }
+        if recoveringLevel != nil { flags |= 16 }
+        w.byte(flags)
+        if let t = graceDeadline { w.int(t.millis) }
+        if let t = lastLevelChange { w.int(t.millis) }
+        w.count(decaysApplied)
+        if let t = anchor { w.int(t.millis) }
+        w.int(periodGrowth)
+        if let l = recoveringLevel { w.count(l) }
+
+        w.count(windows.count)
+        for win in windows {
+            w.int(win.start.millis)
+            for d in 0..<3 { w.int(win.raw[d]); w.int(win.capped[d]) }
+            w.byte(win.isLate ? 1 : 0)
+            w.count(win.eventIDs.count)
+            for id in win.eventIDs { w.string(id) }
+        }
+        w.count(caps.days.count)
+        for day in caps.days {
+            w.int(day.day)
+            for d in 0..<3 { w.int(day.used[d]) }
+        }
+        w.count(seenEvents.count)
+        var previous: Int64 = 0
+        for (id, t) in seenEvents.sorted(by: { $0.value != $1.value ? $0.value < $1.value : $0.key < $1.key }) {
+            w.string(id)
+            w.int(t - previous)
+            previous = t
+        }
+        w.count(benefits.count)
+        for ledger in benefits { ledger.encode(into: &w) }
+        w.count(extensions.count)
+        for (tag, blob) in extensions.sorted(by: { $0.key < $1.key }) {
+            w.byte(tag)
+            w.blob(blob)
+        }
+        return w.bytes
+    }
+
+    public init(decoding bytes: [UInt8]) throws(StateError) {
+        var r = ByteReader(bytes)
+        let version = try r.byte()
+        guard version == Self.encodingVersion else {
+            throw StateError(.unknownVersion, "user state version \(version), this build reads 1")
+        }
+        self.init(ruleVersion: try r.string())
+        growth = try r.int()
+        level = try r.count(limit: 1000)
+        let flags = try r.byte()
+        isActive = flags & 1 != 0
+        if flags & 2 != 0 { graceDeadline = Instant(millis: try r.int()) }
+        if flags & 4 != 0 { lastLevelChange = Instant(millis: try r.int()) }
+        decaysApplied = try r.count()
+        if flags & 8 != 0 { anchor = Instant(millis: try r.int()) }
+        periodGrowth = try r.int()
+        if flags & 16 != 0 { recoveringLevel = try r.count(limit: 1000) }
+
+        for _ in 0..<(try r.count()) {
+            var win = WindowAccumulator(start: Instant(millis: try r.int()))
+            for d in 0..<3 {
+                win.raw[d] = try r.int()
+                win.capped[d] = try r.int()
+            }
+            win.isLate = try r.byte() != 0
+            for _ in 0..<(try r.count()) { win.eventIDs.append(try r.string()) }
+            windows.append(win)
+        }
+        var days: [DailyCaps.Day] = []
+        for _ in 0..<(try r.count()) {
+            let day = try r.int()
+            days.append(DailyCaps.Day(day: day, used: [try r.int(), try r.int(), try r.int()]))
+        }
+        caps = DailyCaps(days: days)
+        let seenCount = try r.count()
+        seenEvents.reserveCapacity(seenCount)
+        var previous: Int64 = 0
+        for _ in 0..<seenCount {
+            let id = try r.string()
+            previous += try r.int()
+            seenEvents[id] = previous
+        }
+        for _ in 0..<(try r.count()) { benefits.append(try BenefitLedger(decoding: &r)) }
+        for _ in 0..<(try r.count()) {
+            let tag = try r.byte()
+            extensions[tag] = try r.blob()
+        }
+        guard r.isAtEnd else { throw StateError(.malformed, "\(bytes.count - r.offset) bytes after the user state") }
+    }
+}
+
+extension BenefitLedger {
+    func encode(into w: inout ByteWriter) {
+        w.string(benefitID)
+        var flags: UInt8 = wasGrantedOnce ? 1 : 0
+        if lastPeriod != nil { flags |= 2 }
+        if active != nil { flags |= 4 }
+        w.byte(flags)
+        if let p = lastPeriod { w.int(p) }
+        guard let a = active else { return }
+        switch a.key {
+        case .once: w.byte(0)
+        case .reach(let t): w.byte(1); w.int(t.millis)
+        case .period(let k): w.byte(2); w.int(k)
+        }
+        w.int(a.validFrom.millis)
+        w.byte(a.validUntil == nil ? 0 : 1)
+        if let u = a.validUntil { w.int(u.millis) }
+    }
+
+    init(decoding r: inout ByteReader) throws(StateError) {
+        self.init(benefitID: try r.string())
+        let flags = try r.byte()
+        wasGrantedOnce = flags & 1 != 0
+        if flags & 2 != 0 { lastPeriod = try r.int() }
+        guard flags & 4 != 0 else { return }
+        let key: GrantKey
+        switch try r.byte() {
+        case 0: key = .once
+        case 1: key = .reach(Instant(millis: try r.int()))
+        case 2: key = .period(try r.int())
+        case let other: throw StateError(.malformed, "unknown grant key kind \(other)")
+        }
+        let from = Instant(millis: try r.int())
+        let until: Instant? = try r.byte() != 0 ? Instant(millis: try r.int()) : nil
+        active = ActiveGrant(key: key, validFrom: from, validUntil: until)
+    }
+}
