@@ -22,6 +22,8 @@ public struct StreamTask<Engine: TaskEngine> {
     /// Changed since the last checkpoint.
     public internal(set) var isDirty = false
     public internal(set) var counters = TaskCounters()
+    /// An event was counted since the last idle close, so windows may be open.
+    public private(set) var hasOpenWindows = false
 
     public init(partition: Int32, partitionCount: Int, rules: Rules, decoder: EventDecoder) {
         self.partition = partition
@@ -32,13 +34,14 @@ public struct StreamTask<Engine: TaskEngine> {
 
     /// Installs restored state (SPEC §4: restore before processing).
     public mutating func restore(from restored: ChangelogRestore) throws {
-        for (user, bytes) in restored.users { try engine.restoreUser(user, from: bytes) }
+        for (user, bytes) in restored.users { try engine.restore(user: user, from: bytes) }
         if let checkpoint = restored.checkpoint {
             try engine.restorePartitionState(from: checkpoint.partitionState)
             nextOffsets = checkpoint.nextOffsets
         }
         sequence = restored.nextSequence
         abandoned = restored.abandonedSequences
+        hasOpenWindows = !restored.users.isEmpty
         _ = engine.takeDirtyUsers()
     }
 
@@ -107,8 +110,10 @@ public struct StreamTask<Engine: TaskEngine> {
                 actions.append(.forward(record, toPartition: owner))
                 return
             }
-            switch engine.process(event, into: &outputs) {
-            case .counted: counters.processed[record.topic, default: 0] += 1
+            switch engine.handle(event, into: &outputs) {
+            case .counted:
+                counters.processed[record.topic, default: 0] += 1
+                hasOpenWindows = true
             case .duplicate: counters.duplicates[record.topic, default: 0] += 1
             case .refused(let error):
                 counters.deadLettered[record.topic, default: 0] += 1
@@ -119,9 +124,10 @@ public struct StreamTask<Engine: TaskEngine> {
 
     /// `idle_close` (SPEC §4): closes the windows this task holds.
     public mutating func closeIdleWindows(into actions: inout [TaskAction]) {
-        guard engine.hasOpenWindows else { return }
+        guard hasOpenWindows else { return }
         var outputs: [OutputRecord] = []
         engine.closeIdleWindows(into: &outputs)
+        hasOpenWindows = false
         isDirty = true
         for output in outputs { actions.append(.output(output)) }
     }

@@ -5,18 +5,16 @@ import GrowthCore
 public protocol TaskEngine {
     init(rules: Rules, partition: Int)
     /// Counts, deduplicates or refuses one validated event, appending what it emits.
-    mutating func process(_ event: Event, into outputs: inout [OutputRecord]) -> EventOutcome
+    mutating func handle(_ event: Event, into outputs: inout [OutputRecord]) -> EventOutcome
     /// `idle_close`: closes the windows held without firing timers beyond the event time seen.
     mutating func closeIdleWindows(into outputs: inout [OutputRecord])
     /// Users whose state changed since the last call.
     mutating func takeDirtyUsers() -> [String]
     func encodedUserState(_ user: String) -> [UInt8]?
-    mutating func restoreUser(_ user: String, from bytes: [UInt8]) throws
+    mutating func restore(user: String, from bytes: [UInt8]) throws
     func encodedPartitionState() -> [UInt8]
     mutating func restorePartitionState(from bytes: [UInt8]) throws
     var userCount: Int { get }
-    /// Whether any window is open (so idle_close has something to do).
-    var hasOpenWindows: Bool { get }
 }
 
 /// What became of one valid event.
