@@ -179,12 +179,14 @@ struct RulesNode {
     }
 
     static func unknownKeyMessage(_ key: String, allowed: [String]) -> String {
-        let suggestion = allowed.map { ($0, editDistance(key, $0)) }.min { $0.1 < $1.1 }
-        var message = "unknown key \"\(key)\""
-        if let (best, distance) = suggestion, distance <= max(2, key.count / 3) {
-            message += "; did you mean \"\(best)\"?"
+        let scored = allowed.map { candidate in
+            (candidate, candidate.hasPrefix(key) || key.hasPrefix(candidate) ? 0 : editDistance(key, candidate))
         }
-        return message + " Allowed here: \(allowed.joined(separator: ", "))"
+        let best = scored.min { $0.1 < $1.1 }
+        if let (name, distance) = best, distance <= max(2, key.count / 3) {
+            return "unknown key \"\(key)\"; did you mean \"\(name)\"? Allowed here: \(allowed.joined(separator: ", "))"
+        }
+        return "unknown key \"\(key)\"; allowed here: \(allowed.joined(separator: ", "))"
     }
 
     /// Levenshtein distance.
@@ -219,8 +221,10 @@ struct RulesMapping {
 
     func required(_ key: String, _ hint: String) throws(RulesError) -> RulesNode {
         guard let node = optional(key) else {
+            let mark = owner.node.mark.map { " (in the mapping at line \($0.line))" } ?? ""
+            let `where` = owner.path.isEmpty ? "" : mark
             let path = owner.path.isEmpty ? key : "\(owner.path).\(key)"
-            throw RulesError(.missingKey, file: owner.file, path: path, message: "is missing; add it: \(hint)" + owner.lineSuffix)
+            throw RulesError(.missingKey, file: owner.file, path: path, message: "is missing; add it: \(hint)" + where)
         }
         return node
     }
