@@ -222,9 +222,9 @@ struct RulesMapping {
     func required(_ key: String, _ hint: String) throws(RulesError) -> RulesNode {
         guard let node = optional(key) else {
             let mark = owner.node.mark.map { " (in the mapping at line \($0.line))" } ?? ""
-            let `where` = owner.path.isEmpty ? "" : mark
+            let location = owner.path.isEmpty ? "" : mark
             let path = owner.path.isEmpty ? key : "\(owner.path).\(key)"
-            throw RulesError(.missingKey, file: owner.file, path: path, message: "is missing; add it: \(hint)" + where)
+            throw RulesError(.missingKey, file: owner.file, path: path, message: "is missing; add it: \(hint)" + location)
         }
         return node
     }
