@@ -22,7 +22,7 @@ public enum RulesLoader {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
             let reason = FileManager.default.fileExists(atPath: path) ? "is not readable UTF-8 text" : "does not exist"
-            throw RulesError(.unreadable, file: path, path: "", message: "the file \(reason); check the --rules path")
+            throw RulesError(.unreadable, file: path, path: "", message: "the file \(reason); check the path")
         }
         return try parse(yaml: text, file: path)
     }
