@@ -7,9 +7,14 @@ struct GrowthStreamCommand: AsyncParsableCommand {
         commandName: "growthstream",
         abstract: "A Kafka stream processor for a user growth system (membership levels).",
         subcommands: [
+            RunCommand.self,
+            DemoCommand.self,
             BrokerCommand.self,
             TopicsCommand.self,
             GenerateCommand.self,
+            ReplayCommand.self,
+            RulesCommand.self,
+            BenchCommand.self,
         ]
     )
 }
