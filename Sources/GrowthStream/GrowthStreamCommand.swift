@@ -12,9 +12,7 @@ struct GrowthStreamCommand: AsyncParsableCommand {
             BrokerCommand.self,
             TopicsCommand.self,
             GenerateCommand.self,
-            ReplayCommand.self,
             RulesCommand.self,
-            BenchCommand.self,
         ]
     )
 }

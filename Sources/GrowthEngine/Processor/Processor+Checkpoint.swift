@@ -13,7 +13,10 @@ extension Processor {
     /// fatal one stops the process.
     func checkpoint() throws {
         let dirty = tasks.keys.sorted().filter { tasks[$0]!.isDirty }
-        guard isInTransaction || !dirty.isEmpty else { return }
+        guard isInTransaction || !dirty.isEmpty else {
+            onCheckpoint?(snapshot())
+            return
+        }
         do {
             try beginTransactionIfNeeded()
             var seals: [(Int32, ChangelogRecord)] = []
@@ -101,6 +104,8 @@ extension Processor {
         for task in tasks.values {
             result.counters.add(task.counters)
             result.users += task.engine.userCount
+            if task.hasOpenWindows { result.tasksWithOpenWindows += 1 }
+            if task.isDirty || task.bufferedCount > 0 { result.busyTasks += 1 }
         }
         result.counters.add(retiredCounters)
         result.ownedPartitions = tasks.keys.sorted()
