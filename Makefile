@@ -1,0 +1,54 @@
+# growthstream: `make demo` runs the main job on the embedded broker; `make test` runs every test.
+# Both install what is missing on a fresh Debian machine (as root) first.
+
+SHELL := /bin/bash
+SWIFT ?= swift
+RELEASE_BIN := .build/release/growthstream
+DEBUG_BIN := .build/debug/growthstream
+OUT ?= .build/out
+
+.PHONY: deps demo test build bench fuzz format clean replay-check
+
+## deps: librdkafka (C client + mock cluster header), kcat (interop tests), jsonschema (schema checks)
+deps:
+	@if ! pkg-config --exists rdkafka 2>/dev/null || ! command -v kcat >/dev/null 2>&1; then \
+	  echo "installing librdkafka-dev, kcat and pkg-config (apt-get)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq librdkafka-dev kcat pkg-config >/dev/null; \
+	fi
+	@if ! python3 -c "import jsonschema, rfc3339_validator" >/dev/null 2>&1; then \
+	  echo "installing jsonschema (pip)"; python3 -m pip install -q jsonschema rfc3339-validator; \
+	fi
+
+build: deps
+	$(SWIFT) build -c release --product growthstream
+
+## demo: embedded broker, topics, generated workload, processor, summary and exactly-once check
+demo: build
+	$(RELEASE_BIN) demo --rules rules/default.yaml --topics-dir topics
+
+## test: every test (unit, embedded-broker, multi-process) and the schema check of replay's outputs
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build 2>&1 | tee .build/test.log; test $${PIPESTATUS[0]} -eq 0
+	$(MAKE) --no-print-directory replay-check BIN=$(DEBUG_BIN)
+
+## replay-check: replay a generated workload and validate every output against topics/ schemas
+replay-check:
+	@mkdir -p $(OUT)
+	python3 scripts/validate_outputs.py --self-test --topics topics
+	$(BIN) generate --seed 7 --users 300 --days 40 --events 20000 --output $(OUT)/workload.jsonl
+	$(BIN) replay --rules rules/default.yaml --input $(OUT)/workload.jsonl --output-dir $(OUT)/replay --partitions 3
+	python3 scripts/validate_outputs.py $(OUT)/replay --topics topics
+
+bench: build
+	$(RELEASE_BIN) bench decode
+	$(RELEASE_BIN) bench pipeline
+
+fuzz: build
+	$(RELEASE_BIN) bench fuzz --seconds 60
+
+format:
+	$(SWIFT) format --in-place --recursive Sources Tests
+
+clean:
+	rm -rf .build
