@@ -25,6 +25,9 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error (env GROWTHSTREAM_LOG_LEVEL).")
     var logLevel: String = ProcessInfo.processInfo.environment["GROWTHSTREAM_LOG_LEVEL"] ?? "info"
 
+    @Option(help: "Write the processor's status as JSON to this file after every checkpoint.")
+    var statusFile: String?
+
     func run() throws {
         let signals = TerminationSignals.block()
         let loadedRules = try loadRulesOrExit(rules)
@@ -37,6 +40,12 @@ struct RunCommand: ParsableCommand {
         for (key, value) in config.kafka.describedProperties() { logger.info("kafka \(key)=\(value)") }
         logger.info("rules \(rules) version \(loadedRules.version); app id \(topics.appID); instance \(instanceID)")
         let processor = try Processor<PartitionEngine>(configuration: config, logger: logger)
+        if let statusFile {
+            processor.onCheckpoint = { status in
+                try? status.json().write(to: URL(fileURLWithPath: statusFile + ".tmp"))
+                _ = rename(statusFile + ".tmp", statusFile)
+            }
+        }
         do {
             try processor.run(shouldStop: { signals.pending != 0 })
         } catch {

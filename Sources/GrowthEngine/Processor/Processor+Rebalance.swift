@@ -68,48 +68,9 @@ extension Processor {
         return starts
     }
 
-    /// Reads changelog partitions from the beginning to their end (read_committed).
     func readChangelog(_ partitions: [Int32]) throws -> [Int32: ChangelogRestore] {
-        var config = KafkaConsumerConfiguration(base: configuration.kafka, groupID: "\(configuration.appID)-restore")
-        config.isPartitionEOFEnabled = true
-        config.isReadCommitted = true
-        let reader = try KafkaConsumer(configuration: config, logHandler: Self.logHandler(logger))
-        defer { reader.close() }
-        var result: [Int32: ChangelogRestore] = [:]
-        var remaining: Set<Int32> = []
-        var starts: [KafkaTopicPartitionOffset] = []
-        for partition in partitions {
-            let tp = KafkaTopicPartition(configuration.topics.changelog, partition)
-            let (low, high) = try reader.watermarks(tp)
-            result[partition] = ChangelogRestore()
-            if high > low {
-                remaining.insert(partition)
-                starts.append(KafkaTopicPartitionOffset(tp, offset: KafkaOffset.beginning))
-            }
-        }
-        guard !starts.isEmpty else { return result }
-        try reader.assign(starts)
-        let deadline = clock.now + .seconds(600)
-        while !remaining.isEmpty {
-            guard clock.now < deadline else {
-                throw ProcessorError("restore of changelog partitions \(remaining.sorted()) did not reach the end")
-            }
-            let batch = try reader.poll(maxMessages: 10_000, timeout: .milliseconds(100))
-            for index in 0..<batch.count {
-                let message = batch[index]
-                if let error = message.error {
-                    if error.code == .partitionEOF { remaining.remove(message.partition) }
-                    continue
-                }
-                guard let key = message.key else { continue }
-                do {
-                    try result[message.partition]!.apply(key: key, value: message.value)
-                } catch {
-                    throw ProcessorError(
-                        "changelog \(configuration.topics.changelog)[\(message.partition)] offset \(message.offset): \(error)")
-                }
-            }
-        }
-        return result
+        try ChangelogReader.read(
+            topic: configuration.topics.changelog, partitions: partitions, kafka: configuration.kafka,
+            groupID: "\(configuration.appID)-restore", logHandler: Self.logHandler(logger))
     }
 }

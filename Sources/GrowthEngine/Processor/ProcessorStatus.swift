@@ -1,3 +1,4 @@
+import Foundation
 import GrowthCore
 
 /// A snapshot of the processor for progress displays, metrics and the demo summary.
@@ -15,4 +16,26 @@ public struct ProcessorStatus: Sendable {
     /// Tasks with records buffered or changes not yet committed.
     public var busyTasks = 0
     public init() {}
+}
+
+extension ProcessorStatus {
+    /// The status as a small JSON object (for `run --status-file` and tooling).
+    public func json() -> Data {
+        let counters = self.counters
+        let object: [String: Any] = [
+            "owned_partitions": ownedPartitions.map(Int.init),
+            "consumed": counters.total(counters.consumed),
+            "processed": counters.total(counters.processed),
+            "duplicates": counters.total(counters.duplicates),
+            "dead_lettered": counters.total(counters.deadLettered),
+            "forwarded": counters.total(counters.forwarded),
+            "busy_tasks": busyTasks,
+            "tasks_with_open_windows": tasksWithOpenWindows,
+            "transactions_committed": transactionsCommitted,
+            "transactions_aborted": transactionsAborted,
+            "restored_records": restoredRecords,
+            "users": users,
+        ]
+        return (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+    }
 }

@@ -14,49 +14,15 @@ public struct ReadRecord: Sendable, Equatable {
     }
 }
 
-/// Reads whole topics from the beginning to their current end (read_committed): what a
-/// downstream consumer of our outputs sees. Used by the demo's check and the tests.
+/// Reads whole topics as a downstream read_committed consumer of our outputs sees them.
 public enum TopicReader {
-    public static func readAll(
-        topic: String, kafka: KafkaConfiguration, timeout: Duration = .seconds(120)
-    ) throws -> [ReadRecord] {
-        var config = KafkaConsumerConfiguration(base: kafka, groupID: "growthstream-reader")
-        config.isPartitionEOFEnabled = true
-        config.isReadCommitted = true
-        let consumer = try KafkaConsumer(configuration: config, logHandler: { _ in })
-        defer { consumer.close() }
-        let partitions = try consumer.partitionCount(topic: topic)
-        var remaining = Set<Int32>()
-        var starts: [KafkaTopicPartitionOffset] = []
-        for partition in 0..<Int32(partitions) {
-            let tp = KafkaTopicPartition(topic, partition)
-            let (low, high) = try consumer.watermarks(tp)
-            if high > low {
-                remaining.insert(partition)
-                starts.append(KafkaTopicPartitionOffset(tp, offset: KafkaOffset.beginning))
-            }
-        }
+    public static func readAll(topic: String, kafka: KafkaConfiguration) throws -> [ReadRecord] {
         var records: [ReadRecord] = []
-        guard !starts.isEmpty else { return records }
-        try consumer.assign(starts)
-        let clock = ContinuousClock()
-        let deadline = clock.now + timeout
-        while !remaining.isEmpty {
-            guard clock.now < deadline else {
-                throw ProcessorError("reading \(topic): partitions \(remaining.sorted()) did not reach their end")
-            }
-            let batch = try consumer.poll(maxMessages: 10_000, timeout: .milliseconds(100))
-            for index in 0..<batch.count {
-                let message = batch[index]
-                if let error = message.error {
-                    if error.code == .partitionEOF { remaining.remove(message.partition) }
-                    continue
-                }
-                records.append(
-                    ReadRecord(
-                        partition: message.partition, offset: message.offset, key: message.key.map { Array($0) },
-                        value: message.value.map { Array($0) }, headers: message.headers))
-            }
+        try PartitionScan.readToEnd(topic: topic, kafka: kafka, groupID: "growthstream-reader") { message in
+            records.append(
+                ReadRecord(
+                    partition: message.partition, offset: message.offset, key: message.key.map { Array($0) },
+                    value: message.value.map { Array($0) }, headers: message.headers))
         }
         return records
     }

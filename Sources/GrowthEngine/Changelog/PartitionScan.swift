@@ -1,0 +1,46 @@
+import GrowthKafka
+
+/// Reads partitions of a topic from the beginning to their current end (read_committed),
+/// handing every record to `body`: the processor's restore, the demo's read-back, the tests.
+public enum PartitionScan {
+    public static func readToEnd(
+        topic: String, partitions: [Int32]? = nil, kafka: KafkaConfiguration, groupID: String,
+        logHandler: @escaping @Sendable (KafkaLogLine) -> Void = { _ in }, timeout: Duration = .seconds(600),
+        _ body: (KafkaMessage) throws -> Void
+    ) throws {
+        var config = KafkaConsumerConfiguration(base: kafka, groupID: groupID)
+        config.isPartitionEOFEnabled = true
+        config.isReadCommitted = true
+        let reader = try KafkaConsumer(configuration: config, logHandler: logHandler)
+        defer { reader.close() }
+        let wanted = try partitions ?? (0..<Int32(reader.partitionCount(topic: topic))).map { $0 }
+        var remaining: Set<Int32> = []
+        var starts: [KafkaTopicPartitionOffset] = []
+        for partition in wanted {
+            let tp = KafkaTopicPartition(topic, partition)
+            let (low, high) = try reader.watermarks(tp)
+            if high > low {
+                remaining.insert(partition)
+                starts.append(KafkaTopicPartitionOffset(tp, offset: KafkaOffset.beginning))
+            }
+        }
+        guard !starts.isEmpty else { return }
+        try reader.assign(starts)
+        let clock = ContinuousClock()
+        let deadline = clock.now + timeout
+        while !remaining.isEmpty {
+            guard clock.now < deadline else {
+                throw ProcessorError("reading \(topic): partitions \(remaining.sorted()) did not reach their end")
+            }
+            let batch = try reader.poll(maxMessages: 10_000, timeout: .milliseconds(100))
+            for index in 0..<batch.count {
+                let message = batch[index]
+                if let error = message.error {
+                    if error.code == .partitionEOF { remaining.remove(message.partition) }
+                    continue
+                }
+                try body(message)
+            }
+        }
+    }
+}
