@@ -116,6 +116,8 @@ public struct DemoRun {
 public struct DemoReplay {
     public var outputs: [OutputRecord] = []
     public var deadLetters: [(topic: InputTopic, code: String, value: [UInt8])] = []
+    /// Every user's encoded state at the end (the changelog's view of a finished run).
+    public var userStates: [String: [UInt8]] = [:]
 
     public init(rules: Rules, partitions: Int, records: [GeneratedRecord]) {
         let decoder = EventDecoder(rules: rules)
@@ -131,6 +133,9 @@ public struct DemoReplay {
                 }
             }
         }
-        for index in engines.indices { engines[index].closeIdleWindows(into: &outputs) }
+        for index in engines.indices {
+            engines[index].closeIdleWindows(into: &outputs)
+            for user in engines[index].takeDirtyUsers() { userStates[user] = engines[index].encodedUserState(user) }
+        }
     }
 }

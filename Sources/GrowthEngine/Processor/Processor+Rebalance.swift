@@ -56,6 +56,7 @@ extension Processor {
                 let tp = KafkaTopicPartition(configuration.topics.name(of: role), partition)
                 starts.append(KafkaTopicPartitionOffset(tp, offset: task.nextOffsets[role] ?? KafkaOffset.beginning))
             }
+            if task.hasOpenWindows { lastActivity[partition] = clock.now }
             tasks[partition] = task
         }
         let seconds = Double((clock.now - started).components.attoseconds) / 1e18

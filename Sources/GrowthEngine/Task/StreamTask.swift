@@ -41,7 +41,7 @@ public struct StreamTask<Engine: TaskEngine> {
         }
         sequence = restored.nextSequence
         abandoned = restored.abandonedSequences
-        hasOpenWindows = !restored.users.isEmpty
+        hasOpenWindows = engine.hasOpenWindows
         _ = engine.takeDirtyUsers()
     }
 

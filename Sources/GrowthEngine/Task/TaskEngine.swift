@@ -15,6 +15,8 @@ public protocol TaskEngine {
     func encodedPartitionState() -> [UInt8]
     mutating func restorePartitionState(from bytes: [UInt8]) throws
     var userCount: Int { get }
+    /// Whether any user holds an open window (asked once after a restore).
+    var hasOpenWindows: Bool { get }
 }
 
 /// What became of one valid event.

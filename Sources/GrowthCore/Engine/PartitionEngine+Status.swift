@@ -1,0 +1,4 @@
+extension PartitionEngine {
+    /// Whether any user holds an open window (checked after a restore; O(users)).
+    public var hasOpenWindows: Bool { users.values.contains { !$0.windows.isEmpty } }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import GrowthCore
+import GrowthEngine
+import GrowthKafka
+
+/// An embedded broker with the contract topics, a workload produced into it, and what the
+/// tests need to wait on and check: checkpointed offsets, committed outputs, replay.
+final class EndToEndCluster {
+    let cluster: MockCluster
+    let appID: String
+    let names: TopicNames
+    let kafka: KafkaConfiguration
+    let partitions: Int
+    let scratch: String
+    let rulesPath: String
+    let rules: Rules
+    var records: [GeneratedRecord] = []
+
+    init(name: String, partitions: Int = 6) throws {
+        cluster = try MockCluster(brokers: 3)
+        appID = "e2e-\(name)"
+        names = TopicNames(prefix: "", appID: appID)
+        kafka = KafkaConfiguration(bootstrapServers: cluster.bootstrapServers)
+        self.partitions = partitions
+        scratch = try RepositoryPaths.scratch(name)
+        rulesPath = try RepositoryPaths.testRules(in: scratch)
+        rules = try RulesLoader.load(file: rulesPath)
+        for contract in try TopicContracts.load(directory: RepositoryPaths.topics) {
+            let count = contract.role == .internal && contract.partitions == 1 ? 1 : partitions
+            try cluster.createTopic(contract.name(prefix: "", appID: appID), partitions: count, replicationFactor: 1)
+        }
+    }
+
+    enum Partitioning { case owner, roundRobin }
+
+    /// Produces a generated workload; record timestamps follow the workload order.
+    func produce(_ config: WorkloadConfig, partitioning: Partitioning = .owner) throws {
+        records = Array(WorkloadGenerator(config))
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(base: kafka), logHandler: { _ in })
+        let base = Int64(Date().timeIntervalSince1970 * 1000)
+        for (index, record) in records.enumerated() {
+            let partition =
+                switch partitioning {
+                case .owner: KafkaPartitioner.partition(forKeyBytes: record.key, partitions: partitions)
+                case .roundRobin: index % partitions
+                }
+            try producer.send(
+                topic: names.input(record.topic), partition: Int32(partition), key: record.key, value: record.value,
+                timestamp: base + Int64(index))
+        }
+        try producer.flush(timeout: .seconds(60))
+    }
+
+    func start(_ id: String, extra: [String] = []) throws -> ProcessorInstance {
+        try ProcessorInstance(
+            id: id, bootstrap: cluster.bootstrapServers, appID: appID, rules: rulesPath, scratch: scratch, extra: extra)
+    }
+
+    /// The committed state: one restore per changelog partition.
+    func committedState() throws -> [Int32: ChangelogRestore] {
+        try ChangelogReader.read(
+            topic: names.changelog, partitions: (0..<Int32(partitions)).map { $0 }, kafka: kafka,
+            groupID: "\(appID)-test-reader")
+    }
+
+    /// Whether every input partition's checkpointed offset has reached its end.
+    func isFullyCheckpointed(_ state: [Int32: ChangelogRestore]) throws -> Bool {
+        let admin = try KafkaConsumer(
+            configuration: KafkaConsumerConfiguration(base: kafka, groupID: "\(appID)-probe"), logHandler: { _ in })
+        defer { admin.close() }
+        for partition in 0..<Int32(partitions) {
+            for role in [InputRole.orders, .content, .shares] {
+                let (_, high) = try admin.watermarks(KafkaTopicPartition(names.name(of: role), partition))
+                guard high == 0 || (state[partition]?.checkpoint?.nextOffsets[role] ?? 0) >= high else { return false }
+            }
+        }
+        return true
+    }
+
+    /// Waits until all input is checkpointed and the running instances are idle with their
+    /// windows closed (bounded; returns false on timeout).
+    func waitUntilDone(_ instances: [ProcessorInstance], within limit: Duration = .seconds(240)) throws -> Bool {
+        let clock = ContinuousClock()
+        let deadline = clock.now + limit
+        while clock.now < deadline {
+            let running = instances.filter(\.isRunning)
+            let owned = Set(running.flatMap(\.ownedPartitions))
+            let quiet = running.allSatisfy { $0.statusInt("busy_tasks") == 0 && $0.statusInt("tasks_with_open_windows") == 0 }
+            if quiet && owned.count == partitions, try isFullyCheckpointed(try committedState()) {
+                // One more look: still quiet after the state was read.
+                if running.allSatisfy({ $0.statusInt("busy_tasks") == 0 && $0.statusInt("tasks_with_open_windows") == 0 }) {
+                    return true
+                }
+            }
+            waitForStatusChange(running, timeout: .milliseconds(500))
+        }
+        return false
+    }
+
+    /// Blocks until one of the instances rewrites its status file (or the timeout).
+    func waitForStatusChange(_ instances: [ProcessorInstance], timeout: Duration) {
+        let before = instances.map { modificationDate($0.statusFile) }
+        let clock = ContinuousClock()
+        let deadline = clock.now + timeout
+        while clock.now < deadline {
+            if instances.map({ modificationDate($0.statusFile) }) != before { return }
+            _ = poll(nil, 0, 20)
+        }
+    }
+
+    private func modificationDate(_ path: String) -> Date? {
+        (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date
+    }
+
+    /// Every committed output record (ids from `ce_id`) compared with replay's.
+    func compareWithReplay() throws -> (OutputComparison, deadLetters: (kafka: Int, replay: Int), DemoReplay) {
+        var actual: [(id: String, key: String, value: [UInt8])] = []
+        for topic in OutputTopic.allCases where topic != .deadLetter {
+            for record in try TopicReader.readAll(topic: names.outputs[topic]!, kafka: kafka) {
+                actual.append(
+                    (record.header("ce_id") ?? "", String(decoding: record.key ?? [], as: UTF8.self), record.value ?? []))
+            }
+        }
+        let replay = DemoReplay(rules: rules, partitions: partitions, records: records)
+        let comparison = OutputComparison(actual: actual, expected: replay.outputs.filter { $0.topic != .deadLetter })
+        let dead = try TopicReader.readAll(topic: names.outputs[.deadLetter]!, kafka: kafka)
+        let distinctDead = Set(dead.map { "\($0.header("source_topic") ?? "")|\($0.header("source_offset") ?? "")" })
+        return (comparison, (distinctDead.count, replay.deadLetters.count), replay)
+    }
+}

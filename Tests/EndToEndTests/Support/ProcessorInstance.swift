@@ -1,0 +1,55 @@
+import Foundation
+
+/// One `growthstream run` child process.
+final class ProcessorInstance {
+    let id: String
+    let statusFile: String
+    let logFile: String
+    let process = Process()
+
+    init(id: String, bootstrap: String, appID: String, rules: String, scratch: String, extra: [String] = []) throws {
+        self.id = id
+        statusFile = "\(scratch)/status-\(id).json"
+        logFile = "\(scratch)/log-\(id).txt"
+        try? FileManager.default.removeItem(atPath: statusFile)
+        if !FileManager.default.fileExists(atPath: logFile) { _ = FileManager.default.createFile(atPath: logFile, contents: nil) }
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logFile))
+        log.seekToEndOfFile()
+        process.executableURL = URL(fileURLWithPath: RepositoryPaths.binary)
+        process.arguments = [
+            "run", "--bootstrap-servers", bootstrap, "--rules", rules, "--app-id", appID, "--instance-id", id,
+            "--topics-dir", RepositoryPaths.topics, "--status-file", statusFile, "--log-level", "info",
+        ] + extra
+        process.standardOutput = log
+        process.standardError = log
+        try process.run()
+    }
+
+    /// The last status the instance wrote (nil before its first checkpoint).
+    var status: [String: Any]? {
+        guard let data = FileManager.default.contents(atPath: statusFile) else { return nil }
+        return try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+    }
+
+    func statusInt(_ key: String) -> Int { status?[key] as? Int ?? -1 }
+
+    var ownedPartitions: [Int] { status?["owned_partitions"] as? [Int] ?? [] }
+
+    var isRunning: Bool { process.isRunning }
+
+    /// SIGKILL: no chance to commit anything.
+    func kill9() {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    /// SIGTERM and wait; returns the exit status.
+    @discardableResult
+    func stop() -> Int32 {
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    var log: String { (try? String(contentsOfFile: logFile, encoding: .utf8)) ?? "" }
+}
