@@ -9,6 +9,7 @@ struct GrowthStreamCommand: AsyncParsableCommand {
         subcommands: [
             // Each command lives in its own file.
             RulesCommand.self,
+            BenchCommand.self,
         ]
     )
 }
