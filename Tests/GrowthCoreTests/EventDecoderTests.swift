@@ -60,6 +60,12 @@ import Testing
         #expect(event.body == .share(Event.Share(channel: "a\tb", contentID: nil)))
     }
 
+    @Test func fullyEscapedKeysStillMatch() throws {
+        let key = "occurred_at".unicodeScalars.map { "\\u00" + String($0.value, radix: 16) }.joined()
+        let json = #"{"event_id":"e","user_id":"u","\#(key)":"2026-03-01T00:00:00Z","channel":"c"}"#
+        #expect(try decode(.shares, json).get().occurredAt == Instant(millis: 1_772_323_200_000))
+    }
+
     @Test func lastDuplicateKeyWins() throws {
         let json = #"{\#(Self.head),"channel":"first","channel":"second","user_id":"u2"}"#
         let event = try decode(.shares, json).get()

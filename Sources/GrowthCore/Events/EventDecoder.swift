@@ -150,7 +150,7 @@ struct EventFields {
 extension JSONScanner {
     /// Which known field a key names (escapes in keys resolved), if any.
     func field(named key: JSONSpan) -> EventField? {
-        guard key.count <= 64 else { return nil }
+        guard key.count <= 72 else { return nil }
         return withUnescaped(key) { name in
             switch name.count {
             case 4: return bytesEqual(name, "kind") ? .kind : nil
