@@ -46,7 +46,10 @@ import Testing
         let ok = String(repeating: "[", count: 32) + String(repeating: "]", count: 32)
         let deep = String(repeating: "[", count: 33) + String(repeating: "]", count: 33)
         #expect(throws: Never.self) { try scan(ok).get() }
-        guard case .failure(let error) = scan(deep) else { Issue.record(); return }
+        guard case .failure(let error) = scan(deep) else {
+            Issue.record()
+            return
+        }
         #expect(error.kind == .tooDeep)
     }
 

@@ -3,8 +3,12 @@ import Testing
 @testable import GrowthCore
 
 @Suite struct RulesReportTests {
-    static func rules(benefits: String, extra: String = "signals:\n  benefit_gap: { threshold: 0.20 }\n") throws -> Rules {
-        let yaml = RulesBrokenFilesTests.valid.components(separatedBy: "benefits:")[0] + "benefits:\n" + benefits + "\n" + extra
+    static func rules(benefits: String, extra: String = "signals:\n  benefit_gap: { threshold: 0.20 }\n") throws
+        -> Rules
+    {
+        let yaml =
+            RulesBrokenFilesTests.valid.components(separatedBy: "benefits:")[0] + "benefits:\n" + benefits + "\n"
+            + extra
         return try RulesLoader.parse(yaml: yaml, file: "r.yaml")
     }
 
@@ -33,7 +37,8 @@ import Testing
     }
 
     @Test func zeroTotalsGapOnlyWhenBothAreZero() throws {
-        let rules = try Self.rules(benefits: "  - { id: a, name: A, kind: coupon, min_level: 3, grant: on_reach, value: 10 }")
+        let rules = try Self.rules(
+            benefits: "  - { id: a, name: A, kind: coupon, min_level: 3, grant: on_reach, value: 10 }")
         let gaps = RulesReport.benefitGaps(rules)
         #expect(gaps.map(\.upperLevel) == [2])
         #expect(gaps.first?.gap == 0)
@@ -64,7 +69,9 @@ import Testing
         #expect(text.contains("    3  Gold          300          110  b (monthly, 10)\n"))
         #expect(!text.contains("c (on_reach"))
         #expect(text.contains("(1 hidden benefit not shown)"))
-        #expect(text.contains("1 lint warning:\n  benefit_gap: benefits: levels 2 -> 3: total benefit value 100 -> 115 (gap 15%)"))
+        #expect(
+            text.contains(
+                "1 lint warning:\n  benefit_gap: benefits: levels 2 -> 3: total benefit value 100 -> 115 (gap 15%)"))
     }
 
     @Test func shippedRulesHaveNoLintWarnings() throws {

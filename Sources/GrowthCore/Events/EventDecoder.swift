@@ -45,7 +45,8 @@ public struct EventDecoder: Sendable {
         }
         if bytes.count > limits.maxBytes {
             return .failure(
-                DecodeError(.tooLarge, "value is \(bytes.count) bytes, larger than the limit of \(limits.maxBytes) bytes"))
+                DecodeError(
+                    .tooLarge, "value is \(bytes.count) bytes, larger than the limit of \(limits.maxBytes) bytes"))
         }
         var scanner = JSONScanner(bytes, maxDepth: limits.maxDepth)
         var fields = EventFields()
@@ -59,7 +60,9 @@ public struct EventDecoder: Sendable {
             switch error.kind {
             case .tooDeep:
                 return .failure(
-                    DecodeError(.tooDeep, "value nests objects/arrays deeper than \(limits.maxDepth) levels (at offset \(error.offset))"))
+                    DecodeError(
+                        .tooDeep,
+                        "value nests objects/arrays deeper than \(limits.maxDepth) levels (at offset \(error.offset))"))
             case .syntax:
                 return .failure(DecodeError(.notJSON, "value is not JSON: \(error.reason) at offset \(error.offset)"))
             }
@@ -106,10 +109,11 @@ enum EventField: Int, CaseIterable {
 
 /// The span of each known field's value, if present; fixed size, no heap.
 struct EventFields {
-    private var spans: (
-        JSONSpan?, JSONSpan?, JSONSpan?, JSONSpan?, JSONSpan?, JSONSpan?,
-        JSONSpan?, JSONSpan?, JSONSpan?, JSONSpan?, JSONSpan?, JSONSpan?
-    ) = (nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil)
+    private var spans:
+        (
+            JSONSpan?, JSONSpan?, JSONSpan?, JSONSpan?, JSONSpan?, JSONSpan?,
+            JSONSpan?, JSONSpan?, JSONSpan?, JSONSpan?, JSONSpan?, JSONSpan?
+        ) = (nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil)
 
     subscript(field: EventField) -> JSONSpan? {
         get {

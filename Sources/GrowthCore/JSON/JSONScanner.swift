@@ -174,7 +174,9 @@ struct JSONScanner {
         }
         if position < bytes.count, bytes[position] == UInt8(ascii: ".") {
             position += 1
-            guard position < bytes.count, isDigit(bytes[position]) else { throw fail("invalid number: digit expected after '.'") }
+            guard position < bytes.count, isDigit(bytes[position]) else {
+                throw fail("invalid number: digit expected after '.'")
+            }
             skipDigits()
         }
         if position < bytes.count, bytes[position] | 0x20 == UInt8(ascii: "e") {
@@ -182,7 +184,9 @@ struct JSONScanner {
             if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") {
                 position += 1
             }
-            guard position < bytes.count, isDigit(bytes[position]) else { throw fail("invalid number: exponent expected") }
+            guard position < bytes.count, isDigit(bytes[position]) else {
+                throw fail("invalid number: exponent expected")
+            }
             skipDigits()
         }
     }
@@ -228,7 +232,9 @@ struct JSONScanner {
             let unit = try scanHex4()
             if (0xD800...0xDBFF).contains(unit) {
                 let save = position
-                if position + 1 < bytes.count, bytes[position] == UInt8(ascii: "\\"), bytes[position + 1] == UInt8(ascii: "u") {
+                if position + 1 < bytes.count, bytes[position] == UInt8(ascii: "\\"),
+                    bytes[position + 1] == UInt8(ascii: "u")
+                {
                     position += 2
                     if (0xDC00...0xDFFF).contains(try scanHex4()) { return }
                 }

@@ -23,7 +23,8 @@ struct RulesNode {
 
     private var typeName: String {
         switch node {
-        case .scalar(let scalar): scalar.style == .plain ? "\(clip(scalar.string))" : "the string \"\(clip(scalar.string))\""
+        case .scalar(let scalar):
+            scalar.style == .plain ? "\(clip(scalar.string))" : "the string \"\(clip(scalar.string))\""
         case .mapping: "a mapping"
         case .sequence: "a list"
         case .alias: "an alias"
@@ -40,7 +41,8 @@ struct RulesNode {
         var entries: [(key: String, value: Node)] = []
         for (keyNode, value) in mapping {
             guard case .scalar(let key) = keyNode else {
-                throw error(.wrongType, "has a key that is not a plain name; use one of \(allowed.joined(separator: ", "))")
+                throw error(
+                    .wrongType, "has a key that is not a plain name; use one of \(allowed.joined(separator: ", "))")
             }
             guard allowed.contains(key.string) else {
                 let keyPath = RulesNode(node: keyNode, path: path, file: file).child(keyNode, key: key.string)
@@ -98,7 +100,10 @@ struct RulesNode {
     func double(in range: ClosedRange<Double>, _ meaning: String = "") throws(RulesError) -> Double {
         let value = try double()
         guard range.contains(value) else {
-            throw error(.outOfRange, "is \(Self.format(value)); it must be between \(Self.format(range.lowerBound)) and \(Self.format(range.upperBound))\(meaning)")
+            throw error(
+                .outOfRange,
+                "is \(Self.format(value)); it must be between \(Self.format(range.lowerBound)) and \(Self.format(range.upperBound))\(meaning)"
+            )
         }
         return value
     }
@@ -106,7 +111,10 @@ struct RulesNode {
     func double(atLeast minimum: Double, orAbove isStrict: Bool = false) throws(RulesError) -> Double {
         let value = try double()
         guard isStrict ? value > minimum : value >= minimum else {
-            throw error(.outOfRange, "is \(Self.format(value)); it must be \(isStrict ? "greater than" : "at least") \(Self.format(minimum))")
+            throw error(
+                .outOfRange,
+                "is \(Self.format(value)); it must be \(isStrict ? "greater than" : "at least") \(Self.format(minimum))"
+            )
         }
         return value
     }
@@ -146,7 +154,10 @@ struct RulesNode {
     func duration(allowsZero: Bool = true) throws(RulesError) -> Duration {
         let text = try string()
         guard let value = DurationText.parse(text) else {
-            throw error(.invalidValue, "is \"\(clip(text))\", not a duration; write a number with a unit ms, s, m, h, d or w, e.g. 30s, 7d, 1h30m")
+            throw error(
+                .invalidValue,
+                "is \"\(clip(text))\", not a duration; write a number with a unit ms, s, m, h, d or w, e.g. 30s, 7d, 1h30m"
+            )
         }
         guard allowsZero || value > .zero else { throw error(.outOfRange, "must be longer than 0") }
         return value
@@ -224,7 +235,8 @@ struct RulesMapping {
             let mark = owner.node.mark.map { " (in the mapping at line \($0.line))" } ?? ""
             let location = owner.path.isEmpty ? "" : mark
             let path = owner.path.isEmpty ? key : "\(owner.path).\(key)"
-            throw RulesError(.missingKey, file: owner.file, path: path, message: "is missing; add it: \(hint)" + location)
+            throw RulesError(
+                .missingKey, file: owner.file, path: path, message: "is missing; add it: \(hint)" + location)
         }
         return node
     }

@@ -25,16 +25,20 @@ enum BenchRecords {
             if roll < 50 {
                 topic = .orders
                 let cents = random.next() % 50_000
-                let amount = random.next() % 4 == 0 ? "\(cents / 100).\(cents % 100)" : "\"\(cents / 100).\(String(cents % 100).leftPadded(to: 2))\""
+                let amount =
+                    random.next() % 4 == 0
+                    ? "\(cents / 100).\(cents % 100)" : "\"\(cents / 100).\(String(cents % 100).leftPadded(to: 2))\""
                 let status = random.next() % 20 == 0 ? "refunded" : "paid"
                 let currency = currencies[Int(random.next() % UInt64(currencies.count))]
-                json = #"{\#(head),"order_id":"ord-\#(random.next() % 10_000_000)","amount":\#(amount),"currency":"\#(currency)","status":"\#(status)","source":"app","client":{"os":"ios","version":"5.2.1"}}"#
+                json =
+                    #"{\#(head),"order_id":"ord-\#(random.next() % 10_000_000)","amount":\#(amount),"currency":"\#(currency)","status":"\#(status)","source":"app","client":{"os":"ios","version":"5.2.1"}}"#
             } else if roll < 85 {
                 topic = .content
                 let kind = kinds[Int(random.next() % UInt64(kinds.count))]
                 let action = random.next() % 10 == 0 ? "deleted" : "published"
                 let quality = random.next() % 3 == 0 ? "" : #","quality":0.\#(random.next() % 100)"#
-                json = #"{\#(head),"content_id":"c-\#(random.next() % 1_000_000)","kind":"\#(kind)","action":"\#(action)"\#(quality),"title":"春日 note \#(index)"}"#
+                json =
+                    #"{\#(head),"content_id":"c-\#(random.next() % 1_000_000)","kind":"\#(kind)","action":"\#(action)"\#(quality),"title":"春日 note \#(index)"}"#
             } else {
                 topic = .shares
                 let channel = channels[Int(random.next() % UInt64(channels.count))]
@@ -51,7 +55,8 @@ enum BenchRecords {
         let secondOfDay = Int(local % 86_400)
         let (y, m, d) = civil(fromDays: days)
         func two(_ v: Int) -> String { String(v).leftPadded(to: 2) }
-        return "\(y)-\(two(m))-\(two(d))T\(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60))"
+        return
+            "\(y)-\(two(m))-\(two(d))T\(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60))"
             + ".\(String(millis).leftPadded(to: 3))+08:00"
     }
 

@@ -76,7 +76,8 @@ public enum DecodeBenchmark {
         var checksum = 0.0
         for record in records {
             switch decoder.decode(topic: record.topic, bytes: record.bytes) {
-            case .success(let event): checksum += Double(event.occurredAt.millis & 0xFF) + Double(event.userID.utf8.count)
+            case .success(let event):
+                checksum += Double(event.occurredAt.millis & 0xFF) + Double(event.userID.utf8.count)
             case .failure: failures += 1
             }
         }
@@ -94,7 +95,9 @@ public enum DecodeBenchmark {
                 switch record.topic {
                 case .orders:
                     let order = try decoder.decode(FoundationEvent.Order.self, from: data)
-                    guard case .some = order.amount.value, ["paid", "refunded"].contains(order.status) else { throw BenchError() }
+                    guard case .some = order.amount.value, ["paid", "refunded"].contains(order.status) else {
+                        throw BenchError()
+                    }
                     head = order.head
                 case .content:
                     let content = try decoder.decode(FoundationEvent.Content.self, from: data)
@@ -117,7 +120,8 @@ public enum DecodeBenchmark {
 
     static let benchRules = Rules(
         version: "bench", timezone: "UTC",
-        window: WindowRules(size: .seconds(60), grace: .seconds(30), idleClose: .seconds(30), maxFutureSkew: .seconds(86_400)),
+        window: WindowRules(
+            size: .seconds(60), grace: .seconds(30), idleClose: .seconds(30), maxFutureSkew: .seconds(86_400)),
         dedupHorizon: .seconds(7 * 86_400),
         dimensions: [
             DimensionRule(dimension: .consumption, weight: 0.4, dailyCap: 2000),
@@ -125,9 +129,12 @@ public enum DecodeBenchmark {
             DimensionRule(dimension: .propagation, weight: 0.3, dailyCap: 50),
         ],
         points: PointRules(
-            orderPerUnit: 1, currencies: ["CNY": 1, "USD": 7.1, "EUR": 7.7], content: ["note": 10, "video": 30, "review": 5],
+            orderPerUnit: 1, currencies: ["CNY": 1, "USD": 7.1, "EUR": 7.7],
+            content: ["note": 10, "video": 30, "review": 5],
             share: 5),
-        levels: [LevelRule(level: 1, name: "Bronze", threshold: 0), LevelRule(level: 2, name: "Silver", threshold: 100)],
+        levels: [
+            LevelRule(level: 1, name: "Bronze", threshold: 0), LevelRule(level: 2, name: "Silver", threshold: 100),
+        ],
         policy: Policy(mode: .cumulative), benefits: [], signals: SignalRules())
 }
 
