@@ -29,7 +29,8 @@ extension RulesLoader {
             guard number == index + 1 else {
                 throw levelNode.error(
                     .inconsistent,
-                    "is \(number) but this is entry \(index + 1) of the list; number the levels 1..N in order (this one: level: \(index + 1))"
+                    "is \(number) but this is entry \(index + 1) of the list; number the levels 1..N in order (this "
+                        + "one: level: \(index + 1))"
                 )
             }
             let nameNode = try keys.required("name", "name: Silver")
@@ -48,13 +49,15 @@ extension RulesLoader {
                 if mode == .cumulative && number == 1 && threshold != 0 {
                     throw thresholdNode.error(
                         .outOfRange,
-                        "is \(RulesNode.format(threshold)); in cumulative mode level 1 must have threshold 0 (every user starts there)"
+                        "is \(RulesNode.format(threshold)); in cumulative mode level 1 must have threshold 0 (every "
+                            + "user starts there)"
                     )
                 }
                 if mode == .staged && threshold <= 0 {
                     throw thresholdNode.error(
                         .outOfRange,
-                        "must be greater than 0: in staged mode it is the growth needed since the last level change to move up"
+                        "must be greater than 0: in staged mode it is the growth needed since the last level change "
+                            + "to move up"
                     )
                 }
                 if let previous = levels.last, previous.level > 1 || mode == .cumulative,
@@ -62,7 +65,9 @@ extension RulesLoader {
                 {
                     throw thresholdNode.error(
                         .inconsistent,
-                        "is \(RulesNode.format(threshold)); it must be greater than \(RulesNode.format(previous.threshold)) (levels[\(index - 1)].threshold): thresholds increase strictly"
+                        "is \(RulesNode.format(threshold)); it must be greater than "
+                            + "\(RulesNode.format(previous.threshold)) (levels[\(index - 1)].threshold): "
+                            + "thresholds increase strictly"
                     )
                 }
             }

@@ -102,7 +102,8 @@ struct RulesNode {
         guard range.contains(value) else {
             throw error(
                 .outOfRange,
-                "is \(Self.format(value)); it must be between \(Self.format(range.lowerBound)) and \(Self.format(range.upperBound))\(meaning)"
+                "is \(Self.format(value)); it must be between \(Self.format(range.lowerBound)) and "
+                    + "\(Self.format(range.upperBound))\(meaning)"
             )
         }
         return value
@@ -156,7 +157,8 @@ struct RulesNode {
         guard let value = DurationText.parse(text) else {
             throw error(
                 .invalidValue,
-                "is \"\(clip(text))\", not a duration; write a number with a unit ms, s, m, h, d or w, e.g. 30s, 7d, 1h30m"
+                "is \"\(clip(text))\", not a duration; write a number with a unit ms, s, m, h, d or w, e.g. 30s, "
+                    + "7d, 1h30m"
             )
         }
         guard allowsZero || value > .zero else { throw error(.outOfRange, "must be longer than 0") }

@@ -94,7 +94,8 @@ public enum RulesReport {
                     RulesLint(
                         kind: "never_granted", path: "benefits[\(index)]",
                         message:
-                            "\(benefit.id) is on_reach at level 1, where every user starts without reaching it; it is never granted"
+                            "\(benefit.id) is on_reach at level 1, where every user starts without reaching it; it "
+                                + "is never granted"
                     ))
             }
             if let validFor = benefit.validFor, let longest = longestPeriodDays(benefit.grant),
@@ -104,7 +105,8 @@ public enum RulesReport {
                     RulesLint(
                         kind: "overlapping_grants", path: "benefits[\(index)].valid_for",
                         message:
-                            "\(benefit.id) is granted \(benefit.grant.rawValue) but valid for \(DurationText.format(validFor)); consecutive grants overlap"
+                            "\(benefit.id) is granted \(benefit.grant.rawValue) but valid for "
+                                + "\(DurationText.format(validFor)); consecutive grants overlap"
                     ))
             }
         }
@@ -116,7 +118,8 @@ public enum RulesReport {
                 RulesLint(
                     kind: "decay_never_applies", path: "policy.annual_decay.above_level",
                     message:
-                        "annual decay applies above level \(policy.annualDecayAboveLevel), but the top level is \(rules.levels.count)"
+                        "annual decay applies above level \(policy.annualDecayAboveLevel), but the top level is "
+                            + "\(rules.levels.count)"
                 ))
         }
         if policy.mode == .staged && policy.protectedUpTo >= rules.levels.count && rules.levels.count > 1 {
@@ -140,7 +143,8 @@ public enum RulesReport {
     /// The text printed by `rules check`.
     public static func render(_ rules: Rules, file: String) -> String {
         var out =
-            "\(file): valid (version \(rules.version), \(rules.policy.mode.rawValue) mode, timezone \(rules.timezone))\n\n"
+            "\(file): valid (version \(rules.version), \(rules.policy.mode.rawValue) mode, timezone "
+                + "\(rules.timezone))\n\n"
         let totals = benefitTotals(rules, visibleOnly: true)
         let rows: [[String]] = rules.levels.enumerated().map { index, level in
             let fresh = rules.benefits.filter { $0.minLevel == level.level && $0.isVisible }

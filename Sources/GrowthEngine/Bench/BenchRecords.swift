@@ -30,15 +30,19 @@ enum BenchRecords {
                     ? "\(cents / 100).\(cents % 100)" : "\"\(cents / 100).\(String(cents % 100).leftPadded(to: 2))\""
                 let status = random.next() % 20 == 0 ? "refunded" : "paid"
                 let currency = currencies[Int(random.next() % UInt64(currencies.count))]
+                let orderID = random.next() % 10_000_000
                 json =
-                    #"{\#(head),"order_id":"ord-\#(random.next() % 10_000_000)","amount":\#(amount),"currency":"\#(currency)","status":"\#(status)","source":"app","client":{"os":"ios","version":"5.2.1"}}"#
+                    #"{\#(head),"order_id":"ord-\#(orderID)","amount":\#(amount),"currency":"\#(currency)","#
+                    + #""status":"\#(status)","source":"app","client":{"os":"ios","version":"5.2.1"}}"#
             } else if roll < 85 {
                 topic = .content
                 let kind = kinds[Int(random.next() % UInt64(kinds.count))]
                 let action = random.next() % 10 == 0 ? "deleted" : "published"
                 let quality = random.next() % 3 == 0 ? "" : #","quality":0.\#(random.next() % 100)"#
+                let contentID = random.next() % 1_000_000
                 json =
-                    #"{\#(head),"content_id":"c-\#(random.next() % 1_000_000)","kind":"\#(kind)","action":"\#(action)"\#(quality),"title":"春日 note \#(index)"}"#
+                    #"{\#(head),"content_id":"c-\#(contentID)","kind":"\#(kind)","action":"\#(action)"\#(quality),"#
+                    + #""title":"春日 note \#(index)"}"#
             } else {
                 topic = .shares
                 let channel = channels[Int(random.next() % UInt64(channels.count))]
