@@ -190,6 +190,14 @@ import Testing
             error?.description == "r.yaml: dimensions.consumption.weight: is 1.5; it must be between 0 and 1 (line 5)")
     }
 
+    @Test func multiLineValuesStayOnOneLine() {
+        let yaml = Self.valid.replacingOccurrences(of: "name: Gold,", with: "name: \"Sil\\nver\",")
+            .replacingOccurrences(of: "name: Silver,", with: "name: \"Sil\\nver\",")
+        let error = #expect(throws: RulesError.self) { try RulesLoader.parse(yaml: yaml, file: "r.yaml") }
+        #expect(error?.path == "levels[2].name")
+        #expect(error?.description.contains("\n") == false)
+    }
+
     @Test func didYouMeanOnlyForCloseKeys() {
         #expect(
             RulesNode.unknownKeyMessage("colour", allowed: ["level", "name"])

@@ -32,7 +32,7 @@ public enum RulesLoader {
         do {
             root = try Yams.compose(yaml: yaml)
         } catch {
-            throw RulesError(.syntax, file: file, path: "", message: syntaxMessage(error))
+            throw RulesError(.syntax, file: file, path: "", message: RulesNode.oneLine(syntaxMessage(error)))
         }
         guard let root else {
             throw RulesError(

@@ -9,7 +9,7 @@ struct RulesNode {
     let file: String
 
     func error(_ code: RulesError.Code, _ message: String) -> RulesError {
-        RulesError(code, file: file, path: path, message: message + lineSuffix)
+        RulesError(code, file: file, path: path, message: RulesNode.oneLine(message) + lineSuffix)
     }
 
     var lineSuffix: String {
@@ -163,6 +163,11 @@ struct RulesNode {
         }
         guard allowsZero || value > .zero else { throw error(.outOfRange, "must be longer than 0") }
         return value
+    }
+
+    /// Messages stay on one line whatever the file holds (block scalars, odd keys).
+    static func oneLine(_ text: String) -> String {
+        String(text.map { $0.isNewline ? " " : $0 })
     }
 
     static func isDecimal(_ text: String) -> Bool {
