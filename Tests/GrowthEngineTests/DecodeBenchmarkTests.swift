@@ -20,3 +20,20 @@ import Testing
         #expect(topics == [.orders, .content, .shares])
     }
 }
+
+/// A fixed-size run of the decoder fuzzer finds nothing (the long run is `make fuzz`).
+@Suite struct DecodeFuzzTests {
+    @Test func shortFuzzRunIsClean() {
+        let report = DecodeFuzz.run(inputs: 20_000, seed: 42)
+        #expect(report.inputs == 20_000)
+        #expect(report.isClean, "\(report)")
+        #expect(report.refusals["not_json", default: 0] > 0)
+    }
+
+    @Test func mutationsAreSeeded() {
+        var a = SplitMix64(state: 9)
+        var b = SplitMix64(state: 9)
+        let record = Array(#"{"event_id":"e"}"#.utf8)
+        #expect(DecodeFuzz.mutate(record, &a) == DecodeFuzz.mutate(record, &b))
+    }
+}
