@@ -28,6 +28,7 @@ import Testing
         #expect(report.inputs == 20_000)
         #expect(report.isClean, "\(report)")
         #expect(report.refusals["not_json", default: 0] > 0)
+        #expect(report.agreedJSON > 1000 && report.agreedNotJSON > 1000)
     }
 
     @Test func mutationsAreSeeded() {

@@ -13,13 +13,17 @@ public enum DecodeFuzz {
     public struct Report: Sendable, CustomStringConvertible {
         public var inputs = 0
         public var accepted = 0
+        /// Inputs both parsers judged valid JSON / both judged invalid.
+        public var agreedJSON = 0
+        public var agreedNotJSON = 0
         public var refusals: [String: Int] = [:]
         public var findings: [String] = []
 
         public var isClean: Bool { findings.isEmpty }
 
         public var description: String {
-            var text = "fuzz: \(inputs) inputs, \(accepted) accepted, \(inputs - accepted) refused\n"
+            var text = "fuzz: \(inputs) inputs, \(accepted) accepted, \(inputs - accepted) refused; "
+                + "Foundation agrees on \(agreedJSON) JSON and \(agreedNotJSON) non-JSON inputs\n"
             for (code, count) in refusals.sorted(by: { $0.key < $1.key }) { text += "  \(code): \(count)\n" }
             text += findings.isEmpty ? "no findings" : "\(findings.count) findings:\n" + findings.joined(separator: "\n")
             return text
@@ -92,7 +96,9 @@ public enum DecodeFuzz {
             ourJSON = error.code != .notJSON && error.code != .notUTF8
         }
         let foundationJSON = (try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])) != nil
-        if ourJSON != foundationJSON && !isKnownDifference(text, foundationAccepts: foundationJSON) {
+        if ourJSON == foundationJSON {
+            if ourJSON { report.agreedJSON += 1 } else { report.agreedNotJSON += 1 }
+        } else if !isKnownDifference(text, foundationAccepts: foundationJSON) {
             finding("EventDecoder says JSON=\(ourJSON), Foundation says \(foundationJSON)", bytes, &report)
         }
         if UTF8Check.isValid(bytes), let line = replayLine(text, topic: topic) {
