@@ -203,6 +203,13 @@ struct JSONScanner {
         let start = position
         var hasEscapes = false
         while position < bytes.count {
+            if position + 8 <= bytes.count, let base = bytes.baseAddress {
+                let word = base.loadUnaligned(fromByteOffset: position, as: UInt64.self)
+                if !Self.hasSpecialByte(word) {
+                    position += 8
+                    continue
+                }
+            }
             let b = bytes[position]
             if b == UInt8(ascii: "\"") {
                 position += 1
@@ -218,6 +225,19 @@ struct JSONScanner {
             }
         }
         throw fail("unterminated string")
+    }
+
+    /// Whether any of 8 bytes is `"`, `\\` or a control character (< 0x20), SWAR style.
+    @inline(__always)
+    private static func hasSpecialByte(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5C)
+        let hasQuote = (quote &- ones) & ~quote & highs
+        let hasBackslash = (backslash &- ones) & ~backslash & highs
+        let hasControl = (word &- ones &* 0x20) & ~word & highs
+        return hasQuote | hasBackslash | hasControl != 0
     }
 
     private mutating func scanEscape() throws(JSONScanError) {
