@@ -27,7 +27,8 @@ public enum DecodeBenchmark {
             let average = Double(totalBytes) / Double(max(events, 1))
             return """
                 decode benchmark: \(events) mixed events (50% orders, 35% content, 15% shares), \
-                \(String(format: "%.0f", average)) bytes on average, one thread, best of \(DecodeBenchmark.passes) passes
+                \(String(format: "%.0f", average)) bytes on average, one thread, \
+                best of \(DecodeBenchmark.passes) passes
                   EventDecoder            \(rate(eventDecoderPerSecond)) events/s per core  \
                 (\(String(format: "%.3f", eventDecoderSeconds)) s, \(nanos(eventDecoderSeconds)) ns/event, \
                 \(eventDecoderFailures) refused)

@@ -22,10 +22,12 @@ public enum DecodeFuzz {
         public var isClean: Bool { findings.isEmpty }
 
         public var description: String {
-            var text = "fuzz: \(inputs) inputs, \(accepted) accepted, \(inputs - accepted) refused; "
+            var text =
+                "fuzz: \(inputs) inputs, \(accepted) accepted, \(inputs - accepted) refused; "
                 + "Foundation agrees on \(agreedJSON) JSON and \(agreedNotJSON) non-JSON inputs\n"
             for (code, count) in refusals.sorted(by: { $0.key < $1.key }) { text += "  \(code): \(count)\n" }
-            text += findings.isEmpty ? "no findings" : "\(findings.count) findings:\n" + findings.joined(separator: "\n")
+            text +=
+                findings.isEmpty ? "no findings" : "\(findings.count) findings:\n" + findings.joined(separator: "\n")
             return text
         }
     }
@@ -134,12 +136,16 @@ public enum DecodeFuzz {
         switch event.body {
         case .order(let order):
             object.merge(
-                ["order_id": order.orderID, "amount": order.amount, "currency": order.currency,
-                 "status": order.status.rawValue]) { $1 }
+                [
+                    "order_id": order.orderID, "amount": order.amount, "currency": order.currency,
+                    "status": order.status.rawValue,
+                ]) { $1 }
         case .content(let content):
             object.merge(
-                ["content_id": content.contentID, "kind": content.kind, "action": content.action.rawValue,
-                 "quality": content.quality]) { $1 }
+                [
+                    "content_id": content.contentID, "kind": content.kind, "action": content.action.rawValue,
+                    "quality": content.quality,
+                ]) { $1 }
         case .share(let share):
             object["channel"] = share.channel
             if let id = share.contentID { object["content_id"] = id }
@@ -154,7 +160,8 @@ public enum DecodeFuzz {
         let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
         let millis = Int(instant.millis % 1000)
         return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!, millis)
+            format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!,
+            millis)
     }
 }
 
