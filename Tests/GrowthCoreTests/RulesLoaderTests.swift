@@ -82,6 +82,27 @@ import Testing
             ])
     }
 
+    @Test func resolvesAnchorsAliasesAndMergeKeys() throws {
+        let yaml = Self.minimal.replacingOccurrences(
+            of: """
+                  consumption: { weight: 0.4, daily_cap: 2000 }
+                  interaction: { weight: 0.3, daily_cap: 300 }
+                  propagation: { weight: 0.3, daily_cap: 50 }
+                """,
+            with: """
+                  consumption: &base { weight: 0.4, daily_cap: 2000 }
+                  interaction: *base
+                  propagation: { <<: *base, weight: 0.2 }
+                """)
+        let rules = try RulesLoader.parse(yaml: yaml, file: "f")
+        #expect(rules.dimensions.map(\.weight) == [0.4, 0.4, 0.2])
+        #expect(rules.dimensions.map(\.dailyCap) == [2000, 2000, 2000])
+        let bad = yaml.replacingOccurrences(of: "*base, weight", with: "{ wieght: 1 }, weight")
+        let error = #expect(throws: RulesError.self) { try RulesLoader.parse(yaml: bad, file: "f") }
+        #expect(error?.code == .unknownKey)
+        #expect(error?.path == "dimensions.propagation.wieght")
+    }
+
     @Test func stagedBenefitsAndDefaults() throws {
         let yaml =
             Self.minimal.replacingOccurrences(of: "mode: cumulative", with: "mode: staged\n  maintain: 5\n  recover: 1")

@@ -33,13 +33,23 @@ struct RulesNode {
 
     private func clip(_ text: String) -> String { text.count <= 40 ? text : text.prefix(40) + "…" }
 
-    /// A mapping whose keys must all be in `allowed` (unknown keys get a did-you-mean).
+    /// A mapping whose keys must all be in `allowed` (unknown keys get a did-you-mean);
+    /// YAML merge keys (`<<: *defaults`) are resolved, explicit keys winning.
     func mapping(allowed: [String]) throws(RulesError) -> RulesMapping {
         guard case .mapping(let mapping) = node else {
             throw error(.wrongType, "must be a mapping with keys \(allowed.joined(separator: ", ")), got \(typeName)")
         }
         var entries: [(key: String, value: Node)] = []
+        var merged: [(key: String, value: Node)] = []
         for (keyNode, value) in mapping {
+            if case .scalar(let key) = keyNode, key.string == "<<", key.style == .plain {
+                let sources: [Node] = if case .sequence(let list) = value { Array(list) } else { [value] }
+                for source in sources {
+                    let part = try RulesNode(node: source, path: path, file: file).mapping(allowed: allowed)
+                    merged.append(contentsOf: part.entries)
+                }
+                continue
+            }
             guard case .scalar(let key) = keyNode else {
                 throw error(
                     .wrongType, "has a key that is not a plain name; use one of \(allowed.joined(separator: ", "))")
@@ -49,6 +59,9 @@ struct RulesNode {
                 throw keyPath.error(.unknownKey, RulesNode.unknownKeyMessage(key.string, allowed: allowed))
             }
             entries.append((key.string, value))
+        }
+        for entry in merged where !entries.contains(where: { $0.key == entry.key }) {
+            entries.append(entry)
         }
         return RulesMapping(owner: self, entries: entries)
     }
