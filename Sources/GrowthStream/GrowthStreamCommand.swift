@@ -13,6 +13,7 @@ struct GrowthStreamCommand: AsyncParsableCommand {
             TopicsCommand.self,
             GenerateCommand.self,
             RulesCommand.self,
+            BenchCommand.self,
         ]
     )
 }

@@ -14,12 +14,14 @@ import Testing
     }
 
     func order(amount: String) -> Result<Event, DecodeError> {
-        let json = #"{"event_id":"e","user_id":"u","occurred_at":"2026-03-01T00:00:00Z","order_id":"o","amount":\#(amount),"currency":"CNY","status":"paid"}"#
+        let json =
+            #"{"event_id":"e","user_id":"u","occurred_at":"2026-03-01T00:00:00Z","order_id":"o","amount":\#(amount),"currency":"CNY","status":"paid"}"#
         return decoder.decode(topic: .orders, bytes: Array(json.utf8))
     }
 
     func quality(_ value: String) -> Result<Event, DecodeError> {
-        let json = #"{"event_id":"e","user_id":"u","occurred_at":"2026-03-01T00:00:00Z","content_id":"c","kind":"note","action":"published","quality":\#(value)}"#
+        let json =
+            #"{"event_id":"e","user_id":"u","occurred_at":"2026-03-01T00:00:00Z","content_id":"c","kind":"note","action":"published","quality":\#(value)}"#
         return decoder.decode(topic: .content, bytes: Array(json.utf8))
     }
 
@@ -68,11 +70,20 @@ import Testing
     }
 
     @Test func timestampMessagesSayWhatIsWrong() {
-        guard case .failure(let noOffset) = share(at: "\"2026-03-01T00:00:00\"") else { Issue.record(); return }
+        guard case .failure(let noOffset) = share(at: "\"2026-03-01T00:00:00\"") else {
+            Issue.record()
+            return
+        }
         #expect(noOffset.message.contains("no UTC offset"))
-        guard case .failure(let year) = share(at: "\"1999-12-31T23:59:59Z\"") else { Issue.record(); return }
+        guard case .failure(let year) = share(at: "\"1999-12-31T23:59:59Z\"") else {
+            Issue.record()
+            return
+        }
         #expect(year.message.contains("2000..2100"))
-        guard case .failure(let date) = share(at: "\"2025-02-29T00:00:00Z\"") else { Issue.record(); return }
+        guard case .failure(let date) = share(at: "\"2025-02-29T00:00:00Z\"") else {
+            Issue.record()
+            return
+        }
         #expect(date.message.contains("real calendar date"))
         #expect(errorCode(share(at: "1772323200")) == .wrongType)
     }
@@ -84,7 +95,10 @@ import Testing
         ("\"1\\u0032\"", 12),
     ])
     func acceptsAmounts(text: String, value: Double) throws {
-        guard case .order(let order) = try order(amount: text).get().body else { Issue.record(); return }
+        guard case .order(let order) = try order(amount: text).get().body else {
+            Issue.record()
+            return
+        }
         #expect(order.amount == value)
         #expect(order.amount.sign == .plus)
     }
@@ -103,7 +117,10 @@ import Testing
 
     @Test(arguments: [("0", 0.0), ("1", 1.0), ("0.25", 0.25), ("1.0", 1.0), ("1e-1", 0.1), ("-0", 0.0)])
     func acceptsQualities(text: String, value: Double) throws {
-        guard case .content(let content) = try quality(text).get().body else { Issue.record(); return }
+        guard case .content(let content) = try quality(text).get().body else {
+            Issue.record()
+            return
+        }
         #expect(content.quality == value)
     }
 

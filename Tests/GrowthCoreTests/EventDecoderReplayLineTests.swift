@@ -12,7 +12,8 @@ import Testing
         #expect(line.topic == .shares)
         #expect(line.valueJSON == Array(value.utf8))
         #expect(line.valueBytes == Array(value.utf8))
-        let event = try EventDecoder(rules: InputTestRules.standard).decode(topic: line.topic, bytes: line.valueBytes).get()
+        let event = try EventDecoder(rules: InputTestRules.standard).decode(topic: line.topic, bytes: line.valueBytes)
+            .get()
         #expect(event.userID == "u1")
     }
 
@@ -27,7 +28,9 @@ import Testing
         let decoder = EventDecoder(rules: InputTestRules.standard)
         func code(_ line: String) throws -> DecodeError.Code? {
             let parsed = try parse(line)
-            if case .failure(let error) = decoder.decode(topic: parsed.topic, bytes: parsed.valueBytes) { return error.code }
+            if case .failure(let error) = decoder.decode(topic: parsed.topic, bytes: parsed.valueBytes) {
+                return error.code
+            }
             return nil
         }
         #expect(try code(#"{"topic":"shares","value":"not json"}"#) == .notJSON)

@@ -26,38 +26,52 @@ import Testing
     }
 
     @Test func decodesARefundWithANumberAmount() throws {
-        let json = #"{\#(Self.head),"order_id":"","amount":12.25,"currency":"USD","status":"refunded","x":[1,{"y":null}]}"#
+        let json =
+            #"{\#(Self.head),"order_id":"","amount":12.25,"currency":"USD","status":"refunded","x":[1,{"y":null}]}"#
         let event = try decode(.orders, json).get()
         #expect(event.body == .order(Event.Order(orderID: "", amount: 12.25, currency: "USD", status: .refunded)))
     }
 
     @Test func decodesContentWithAndWithoutQuality() throws {
         let withQuality = #"{\#(Self.head),"content_id":"c1","kind":"video","action":"deleted","quality":0.5}"#
-        #expect(try decode(.content, withQuality).get().body
-            == .content(Event.Content(contentID: "c1", kind: "video", action: .deleted, quality: 0.5)))
+        #expect(
+            try decode(.content, withQuality).get().body
+                == .content(Event.Content(contentID: "c1", kind: "video", action: .deleted, quality: 0.5)))
         let without = #"{\#(Self.head),"content_id":"c1","kind":"note","action":"published"}"#
-        #expect(try decode(.content, without).get().body
-            == .content(Event.Content(contentID: "c1", kind: "note", action: .published, quality: 1)))
+        #expect(
+            try decode(.content, without).get().body
+                == .content(Event.Content(contentID: "c1", kind: "note", action: .published, quality: 1)))
         let null = #"{\#(Self.head),"content_id":"c1","kind":"note","action":"published","quality":null}"#
-        #expect(try decode(.content, null).get().body
-            == .content(Event.Content(contentID: "c1", kind: "note", action: .published, quality: 1)))
+        #expect(
+            try decode(.content, null).get().body
+                == .content(Event.Content(contentID: "c1", kind: "note", action: .published, quality: 1)))
     }
 
     @Test func decodesSharesWithOptionalContentID() throws {
-        #expect(try decode(.shares, #"{\#(Self.head),"channel":"wechat"}"#).get().body
-            == .share(Event.Share(channel: "wechat", contentID: nil)))
-        #expect(try decode(.shares, #"{\#(Self.head),"channel":"","content_id":null}"#).get().body
-            == .share(Event.Share(channel: "", contentID: nil)))
-        #expect(try decode(.shares, #"{\#(Self.head),"channel":"qq","content_id":"c9"}"#).get().body
-            == .share(Event.Share(channel: "qq", contentID: "c9")))
+        #expect(
+            try decode(.shares, #"{\#(Self.head),"channel":"wechat"}"#).get().body
+                == .share(Event.Share(channel: "wechat", contentID: nil)))
+        #expect(
+            try decode(.shares, #"{\#(Self.head),"channel":"","content_id":null}"#).get().body
+                == .share(Event.Share(channel: "", contentID: nil)))
+        #expect(
+            try decode(.shares, #"{\#(Self.head),"channel":"qq","content_id":"c9"}"#).get().body
+                == .share(Event.Share(channel: "qq", contentID: "c9")))
     }
 
     @Test func resolvesUnicodeEscapesInValuesAndKeys() throws {
-        let json = #"{"event\u005fid":"\u00e9\ud83d\ude00\n\"\/","user_id":"用户","occurred_at":"2026-03-01T00:00:00Z","channel":"a\tb"}"#
+        let json =
+            #"{"event\u005fid":"\u00e9\ud83d\ude00\n\"\/","user_id":"用户","occurred_at":"2026-03-01T00:00:00Z","channel":"a\tb"}"#
         let event = try decode(.shares, json).get()
         #expect(event.eventID == "é😀\n\"/")
         #expect(event.userID == "用户")
         #expect(event.body == .share(Event.Share(channel: "a\tb", contentID: nil)))
+    }
+
+    @Test func fullyEscapedKeysStillMatch() throws {
+        let key = "occurred_at".unicodeScalars.map { "\\u00" + String($0.value, radix: 16) }.joined()
+        let json = #"{"event_id":"e","user_id":"u","\#(key)":"2026-03-01T00:00:00Z","channel":"c"}"#
+        #expect(try decode(.shares, json).get().occurredAt == Instant(millis: 1_772_323_200_000))
     }
 
     @Test func lastDuplicateKeyWins() throws {
@@ -73,9 +87,15 @@ import Testing
         (.shares, #"{"a":\#(String(repeating: "[", count: 40))\#(String(repeating: "]", count: 40))}"#, .tooDeep),
         (.shares, #"{"user_id":"u1","occurred_at":"2026-03-01T00:00:00Z","channel":"c"}"#, .missingField),
         (.shares, #"{"event_id":7,"user_id":"u1","occurred_at":"2026-03-01T00:00:00Z","channel":"c"}"#, .wrongType),
-        (.shares, #"{"event_id":"","user_id":"u1","occurred_at":"2026-03-01T00:00:00Z","channel":"c"}"#, .invalidEventID),
+        (
+            .shares, #"{"event_id":"","user_id":"u1","occurred_at":"2026-03-01T00:00:00Z","channel":"c"}"#,
+            .invalidEventID
+        ),
         (.shares, #"{"event_id":"e","user_id":"","occurred_at":"2026-03-01T00:00:00Z","channel":"c"}"#, .invalidUserID),
-        (.shares, #"{"event_id":"e","user_id":"u","occurred_at":"2026-03-01 00:00:00Z","channel":"c"}"#, .invalidTimestamp),
+        (
+            .shares, #"{"event_id":"e","user_id":"u","occurred_at":"2026-03-01 00:00:00Z","channel":"c"}"#,
+            .invalidTimestamp
+        ),
         (.orders, #"{\#(head),"order_id":"o","amount":"1,5","currency":"CNY","status":"paid"}"#, .invalidAmount),
         (.orders, #"{\#(head),"order_id":"o","amount":-3,"currency":"CNY","status":"paid"}"#, .negativeAmount),
         (.orders, #"{\#(head),"order_id":"o","amount":"3","currency":"cny","status":"paid"}"#, .unknownCurrency),
@@ -90,7 +110,9 @@ import Testing
         #expect(code(topic, json) == expected)
     }
 
-    @Test(arguments: [[0xFF], [0xC0, 0x80], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xE2, 0x82], [0xF5, 0x80, 0x80, 0x80]])
+    @Test(arguments: [
+        [0xFF], [0xC0, 0x80], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xE2, 0x82], [0xF5, 0x80, 0x80, 0x80],
+    ])
     func refusesInvalidUTF8EvenInsideStrings(sequence: [UInt8]) {
         let bytes = Array(#"{"event_id":"a"#.utf8) + sequence + Array(#"b","user_id":"u"}"#.utf8)
         guard case .failure(let error) = decoder.decode(topic: .shares, bytes: bytes) else {
@@ -109,7 +131,10 @@ import Testing
     @Test func refusesTooLargeRecords() {
         let small = EventDecoder(rules: InputTestRules.standard, limits: DecodeLimits(maxBytes: 64, maxDepth: 32))
         let result = small.decode(topic: .orders, bytes: Array(Self.order.utf8))
-        guard case .failure(let error) = result else { Issue.record("accepted"); return }
+        guard case .failure(let error) = result else {
+            Issue.record("accepted")
+            return
+        }
         #expect(error.code == .tooLarge)
         #expect(error.message.contains("limit of 64 bytes"))
         let invalidAndLarge = Array(Self.order.utf8) + [0xFF]
@@ -139,8 +164,12 @@ import Testing
 
     @Test func orderFieldsAreCheckedInSpecOrderAndLookupsLast() {
         #expect(code(.orders, #"{\#(Self.head),"amount":"-1","currency":"EUR","status":"x"}"#) == .missingField)
-        #expect(code(.orders, #"{\#(Self.head),"order_id":"o","amount":"x","currency":"EUR","status":"x"}"#) == .invalidAmount)
-        #expect(code(.orders, #"{\#(Self.head),"order_id":"o","amount":"1","currency":"EUR","status":"x"}"#) == .unknownStatus)
+        #expect(
+            code(.orders, #"{\#(Self.head),"order_id":"o","amount":"x","currency":"EUR","status":"x"}"#)
+                == .invalidAmount)
+        #expect(
+            code(.orders, #"{\#(Self.head),"order_id":"o","amount":"1","currency":"EUR","status":"x"}"#)
+                == .unknownStatus)
         #expect(code(.orders, #"{\#(Self.head),"order_id":"o","amount":"1","currency":5,"status":"x"}"#) == .wrongType)
     }
 
@@ -153,20 +182,34 @@ import Testing
     }
 
     @Test func nullInARequiredFieldIsWrongType() {
-        #expect(code(.orders, #"{\#(Self.head),"order_id":"o","amount":null,"currency":"CNY","status":"paid"}"#) == .wrongType)
-        #expect(code(.shares, #"{"event_id":"e","user_id":null,"occurred_at":"2026-03-01T00:00:00Z","channel":"c"}"#)
-            == .wrongType)
+        #expect(
+            code(.orders, #"{\#(Self.head),"order_id":"o","amount":null,"currency":"CNY","status":"paid"}"#)
+                == .wrongType)
+        #expect(
+            code(.shares, #"{"event_id":"e","user_id":null,"occurred_at":"2026-03-01T00:00:00Z","channel":"c"}"#)
+                == .wrongType)
         #expect(code(.shares, #"{\#(Self.head),"channel":null}"#) == .wrongType)
         #expect(code(.shares, #"{\#(Self.head),"channel":"c","content_id":3}"#) == .wrongType)
     }
 
     @Test func messagesNameTheFieldAndTheProblem() throws {
-        guard case .failure(let error) = decode(.orders, #"{\#(Self.head),"order_id":"o","amount":"3","currency":"EUR","status":"paid"}"#)
-        else { Issue.record("accepted"); return }
+        guard
+            case .failure(let error) = decode(
+                .orders, #"{\#(Self.head),"order_id":"o","amount":"3","currency":"EUR","status":"paid"}"#)
+        else {
+            Issue.record("accepted")
+            return
+        }
         #expect(error.message == #"currency "EUR" is not in the rules (accepted: CNY, USD)"#)
-        guard case .failure(let missing) = decode(.shares, #"{\#(Self.head)}"#) else { Issue.record("accepted"); return }
+        guard case .failure(let missing) = decode(.shares, #"{\#(Self.head)}"#) else {
+            Issue.record("accepted")
+            return
+        }
         #expect(missing.message == "channel is missing")
-        guard case .failure(let type) = decode(.shares, #"{"event_id":[],"user_id":"u"}"#) else { Issue.record("accepted"); return }
+        guard case .failure(let type) = decode(.shares, #"{"event_id":[],"user_id":"u"}"#) else {
+            Issue.record("accepted")
+            return
+        }
         #expect(type.message == "event_id must be a string, got an array")
     }
 }

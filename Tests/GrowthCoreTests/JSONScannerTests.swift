@@ -42,11 +42,29 @@ import Testing
         #expect(error.kind == .syntax)
     }
 
+    @Test func findsSpecialBytesAtEveryOffsetOfLongStrings() throws {
+        for offset in 0..<24 {
+            var plain = Array(repeating: UInt8(ascii: "a"), count: 24)
+            plain[offset] = 0x1F
+            #expect(throws: JSONScanError.self) { try scan("\"" + String(decoding: plain, as: UTF8.self) + "\"").get() }
+            let prefix = String(repeating: "é", count: offset)
+            let text = "\"" + prefix + "\\\"" + String(repeating: "b", count: 24 - offset) + "\""
+            let span = try scan(text).get()
+            #expect(span.hasEscapes)
+            #expect(span.end == text.utf8.count - 1)
+            let quoteEnd = "\"" + String(repeating: "c", count: offset) + "\""
+            #expect(try scan(quoteEnd).get().end == offset + 1)
+        }
+    }
+
     @Test func depthLimitIsExact() {
         let ok = String(repeating: "[", count: 32) + String(repeating: "]", count: 32)
         let deep = String(repeating: "[", count: 33) + String(repeating: "]", count: 33)
         #expect(throws: Never.self) { try scan(ok).get() }
-        guard case .failure(let error) = scan(deep) else { Issue.record(); return }
+        guard case .failure(let error) = scan(deep) else {
+            Issue.record()
+            return
+        }
         #expect(error.kind == .tooDeep)
     }
 

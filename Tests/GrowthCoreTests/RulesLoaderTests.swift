@@ -29,7 +29,10 @@ import Testing
         let rules = try RulesLoader.load(file: Self.repoRoot.appendingPathComponent("rules/default.yaml").path)
         #expect(rules.version == "2026-11-01")
         #expect(rules.timezone == "Asia/Shanghai")
-        #expect(rules.levels.map(\.name) == ["Bronze", "Silver", "Gold", "Platinum", "Diamond", "Master", "Grandmaster", "King"])
+        #expect(
+            rules.levels.map(\.name) == [
+                "Bronze", "Silver", "Gold", "Platinum", "Diamond", "Master", "Grandmaster", "King",
+            ])
         #expect(rules.levels.map(\.threshold) == [0, 100, 300, 700, 1500, 3100, 6300, 12700])
         #expect(rules.dimensions.map(\.weight) == [0.4, 0.3, 0.3])
         #expect(rules.policy.mode == .cumulative)
@@ -40,7 +43,10 @@ import Testing
         #expect(rules.signals.behaviorDominance != nil && rules.signals.levelStagnation != nil)
         #expect(rules.signals.churnRisk?.inactiveFor == .seconds(30 * 86_400))
         #expect(rules.signals.benefitGap?.threshold == 0.2)
-        #expect(rules.window == WindowRules(size: .seconds(60), grace: .seconds(30), idleClose: .seconds(30), maxFutureSkew: .seconds(86_400)))
+        #expect(
+            rules.window
+                == WindowRules(
+                    size: .seconds(60), grace: .seconds(30), idleClose: .seconds(30), maxFutureSkew: .seconds(86_400)))
         #expect(rules.points.currencies["USD"] == 7.1)
     }
 
@@ -55,7 +61,10 @@ import Testing
 
     @Test func appliesDefaultsToOptionalKeys() throws {
         let rules = try RulesLoader.parse(yaml: Self.minimal, file: "min.yaml")
-        #expect(rules.window == WindowRules(size: .seconds(60), grace: .seconds(30), idleClose: .seconds(30), maxFutureSkew: .seconds(86_400)))
+        #expect(
+            rules.window
+                == WindowRules(
+                    size: .seconds(60), grace: .seconds(30), idleClose: .seconds(30), maxFutureSkew: .seconds(86_400)))
         #expect(rules.dedupHorizon == .seconds(7 * 86_400))
         #expect(rules.points.orderPerUnit == 1)
         #expect(rules.policy == Policy(mode: .cumulative))
@@ -67,16 +76,47 @@ import Testing
         let reordered = Self.minimal.replacingOccurrences(
             of: "  consumption: { weight: 0.4, daily_cap: 2000 }\n  interaction: { weight: 0.3, daily_cap: 300 }",
             with: "  interaction: { weight: 0.3, daily_cap: 300 }\n  consumption: { weight: 0.4, daily_cap: 2000 }")
-        #expect(try RulesLoader.parse(yaml: reordered, file: "f").dimensions.map(\.dimension) == [.interaction, .consumption, .propagation])
+        #expect(
+            try RulesLoader.parse(yaml: reordered, file: "f").dimensions.map(\.dimension) == [
+                .interaction, .consumption, .propagation,
+            ])
+    }
+
+    @Test func resolvesAnchorsAliasesAndMergeKeys() throws {
+        let yaml = Self.minimal.replacingOccurrences(
+            of: """
+                  consumption: { weight: 0.4, daily_cap: 2000 }
+                  interaction: { weight: 0.3, daily_cap: 300 }
+                  propagation: { weight: 0.3, daily_cap: 50 }
+                """,
+            with: """
+                  consumption: &base { weight: 0.4, daily_cap: 2000 }
+                  interaction: *base
+                  propagation: { <<: *base, weight: 0.2 }
+                """)
+        let rules = try RulesLoader.parse(yaml: yaml, file: "f")
+        #expect(rules.dimensions.map(\.weight) == [0.4, 0.4, 0.2])
+        #expect(rules.dimensions.map(\.dailyCap) == [2000, 2000, 2000])
+        let bad = yaml.replacingOccurrences(of: "*base, weight", with: "{ wieght: 1 }, weight")
+        let error = #expect(throws: RulesError.self) { try RulesLoader.parse(yaml: bad, file: "f") }
+        #expect(error?.code == .unknownKey)
+        #expect(error?.path == "dimensions.propagation.wieght")
     }
 
     @Test func stagedBenefitsAndDefaults() throws {
-        let yaml = Self.minimal.replacingOccurrences(of: "mode: cumulative", with: "mode: staged\n  maintain: 5\n  recover: 1")
+        let yaml =
+            Self.minimal.replacingOccurrences(of: "mode: cumulative", with: "mode: staged\n  maintain: 5\n  recover: 1")
             .replacingOccurrences(of: "{ level: 1, name: Bronze, threshold: 0 }", with: "{ level: 1, name: Bronze }")
             + "\nbenefits:\n  - { id: b, name: B, kind: coupon, min_level: 2, grant: yearly, value: 3, valid_for: 1h30m }\n"
         let rules = try RulesLoader.parse(yaml: yaml, file: "f")
-        #expect(rules.policy == Policy(mode: .staged, protectedUpTo: 1, period: .seconds(365 * 86_400), maintain: 5, recover: 1))
-        #expect(rules.benefits == [BenefitRule(id: "b", name: "B", kind: "coupon", minLevel: 2, grant: .yearly, value: 3, validFor: .seconds(5400))])
+        #expect(
+            rules.policy
+                == Policy(mode: .staged, protectedUpTo: 1, period: .seconds(365 * 86_400), maintain: 5, recover: 1))
+        #expect(
+            rules.benefits == [
+                BenefitRule(
+                    id: "b", name: "B", kind: "coupon", minLevel: 2, grant: .yearly, value: 3, validFor: .seconds(5400))
+            ])
     }
 
     @Test(arguments: [
@@ -85,7 +125,9 @@ import Testing
     ])
     func parsesDurations(text: String, millis: Int64) {
         #expect(DurationText.parse(text)?.milliseconds == millis)
-        if millis > 0 { #expect(DurationText.parse(DurationText.format(.milliseconds(millis)))?.milliseconds == millis) }
+        if millis > 0 {
+            #expect(DurationText.parse(DurationText.format(.milliseconds(millis)))?.milliseconds == millis)
+        }
     }
 
     @Test(arguments: ["", "30", "s", "1.5h", "1y", "-1s", "1 s", "30S", "1m-", "99999999999999999999d"])
@@ -95,7 +137,8 @@ import Testing
 
     @Test func descriptionIsOneLine() throws {
         let error = #expect(throws: RulesError.self) {
-            try RulesLoader.parse(yaml: Self.minimal.replacingOccurrences(of: "share: 5", with: "share: [1,\n  2"), file: "r.yaml")
+            try RulesLoader.parse(
+                yaml: Self.minimal.replacingOccurrences(of: "share: 5", with: "share: [1,\n  2"), file: "r.yaml")
         }
         #expect(error?.description.contains("\n") == false)
         #expect(error?.description.hasPrefix("r.yaml: (top level): YAML syntax error") == true)

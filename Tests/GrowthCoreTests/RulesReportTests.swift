@@ -3,8 +3,12 @@ import Testing
 @testable import GrowthCore
 
 @Suite struct RulesReportTests {
-    static func rules(benefits: String, extra: String = "signals:\n  benefit_gap: { threshold: 0.20 }\n") throws -> Rules {
-        let yaml = RulesBrokenFilesTests.valid.components(separatedBy: "benefits:")[0] + "benefits:\n" + benefits + "\n" + extra
+    static func rules(benefits: String, extra: String = "signals:\n  benefit_gap: { threshold: 0.20 }\n") throws
+        -> Rules
+    {
+        let yaml =
+            RulesBrokenFilesTests.valid.components(separatedBy: "benefits:")[0] + "benefits:\n" + benefits + "\n"
+            + extra
         return try RulesLoader.parse(yaml: yaml, file: "r.yaml")
     }
 
@@ -33,7 +37,8 @@ import Testing
     }
 
     @Test func zeroTotalsGapOnlyWhenBothAreZero() throws {
-        let rules = try Self.rules(benefits: "  - { id: a, name: A, kind: coupon, min_level: 3, grant: on_reach, value: 10 }")
+        let rules = try Self.rules(
+            benefits: "  - { id: a, name: A, kind: coupon, min_level: 3, grant: on_reach, value: 10 }")
         let gaps = RulesReport.benefitGaps(rules)
         #expect(gaps.map(\.upperLevel) == [2])
         #expect(gaps.first?.gap == 0)
@@ -61,10 +66,26 @@ import Testing
     @Test func tableHidesHiddenBenefitsAndListsLints() throws {
         let text = RulesReport.render(try Self.rules(benefits: Self.benefits), file: "r.yaml")
         #expect(text.hasPrefix("r.yaml: valid (version v1, cumulative mode, timezone Asia/Shanghai)"))
-        #expect(text.contains("    3  Gold          300          110  b (monthly, 10)\n"))
+        #expect(text.contains("    3  Gold          300       1d          110  b (monthly, 10)\n"))
+        #expect(text.contains("905 growth a day"))
         #expect(!text.contains("c (on_reach"))
         #expect(text.contains("(1 hidden benefit not shown)"))
-        #expect(text.contains("1 lint warning:\n  benefit_gap: benefits: levels 2 -> 3: total benefit value 100 -> 115 (gap 15%)"))
+        #expect(
+            text.contains(
+                "1 lint warning:\n  benefit_gap: benefits: levels 2 -> 3: total benefit value 100 -> 115 (gap 15%)"))
+    }
+
+    @Test func fastestDaysFollowTheDailyCaps() throws {
+        var rules = try Self.rules(benefits: Self.benefits)
+        #expect(RulesReport.maxDailyGrowth(rules) == 905)
+        rules.levels[2].threshold = 1810
+        #expect(RulesReport.fastestDays(rules) == [0, 1, 2])
+        rules.levels[2].threshold = 1811
+        #expect(RulesReport.fastestDays(rules) == [0, 1, 3])
+        rules.policy = Policy(mode: .staged, period: .seconds(86_400), maintain: 906, recover: 10)
+        #expect(RulesReport.fastestDays(rules) == [0, 1, 3])
+        #expect(RulesReport.lints(rules).map(\.kind).contains("unreachable_maintain"))
+        #expect(!RulesReport.lints(rules).map(\.kind).contains("unreachable_recover"))
     }
 
     @Test func shippedRulesHaveNoLintWarnings() throws {

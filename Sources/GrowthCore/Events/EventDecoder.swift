@@ -45,7 +45,8 @@ public struct EventDecoder: Sendable {
         }
         if bytes.count > limits.maxBytes {
             return .failure(
-                DecodeError(.tooLarge, "value is \(bytes.count) bytes, larger than the limit of \(limits.maxBytes) bytes"))
+                DecodeError(
+                    .tooLarge, "value is \(bytes.count) bytes, larger than the limit of \(limits.maxBytes) bytes"))
         }
         var scanner = JSONScanner(bytes, maxDepth: limits.maxDepth)
         var fields = EventFields()
@@ -59,7 +60,9 @@ public struct EventDecoder: Sendable {
             switch error.kind {
             case .tooDeep:
                 return .failure(
-                    DecodeError(.tooDeep, "value nests objects/arrays deeper than \(limits.maxDepth) levels (at offset \(error.offset))"))
+                    DecodeError(
+                        .tooDeep,
+                        "value nests objects/arrays deeper than \(limits.maxDepth) levels (at offset \(error.offset))"))
             case .syntax:
                 return .failure(DecodeError(.notJSON, "value is not JSON: \(error.reason) at offset \(error.offset)"))
             }
@@ -106,10 +109,11 @@ enum EventField: Int, CaseIterable {
 
 /// The span of each known field's value, if present; fixed size, no heap.
 struct EventFields {
-    private var spans: (
-        JSONSpan?, JSONSpan?, JSONSpan?, JSONSpan?, JSONSpan?, JSONSpan?,
-        JSONSpan?, JSONSpan?, JSONSpan?, JSONSpan?, JSONSpan?, JSONSpan?
-    ) = (nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil)
+    private var spans:
+        (
+            JSONSpan?, JSONSpan?, JSONSpan?, JSONSpan?, JSONSpan?, JSONSpan?,
+            JSONSpan?, JSONSpan?, JSONSpan?, JSONSpan?, JSONSpan?, JSONSpan?
+        ) = (nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil)
 
     subscript(field: EventField) -> JSONSpan? {
         get {
@@ -150,7 +154,7 @@ struct EventFields {
 extension JSONScanner {
     /// Which known field a key names (escapes in keys resolved), if any.
     func field(named key: JSONSpan) -> EventField? {
-        guard key.count <= 64 else { return nil }
+        guard key.count <= 72 else { return nil }
         return withUnescaped(key) { name in
             switch name.count {
             case 4: return bytesEqual(name, "kind") ? .kind : nil

@@ -19,10 +19,12 @@ struct EventValidation {
             let orderID = try scanner.string(requiredString(.orderID))
             let amount = try amount()
             let currency = try scanner.string(requiredString(.currency))
-            let status = try choice(.status, code: .unknownStatus, Event.Order.Status.paid, "paid", .refunded, "refunded")
+            let status = try choice(
+                .status, code: .unknownStatus, Event.Order.Status.paid, "paid", .refunded, "refunded")
             guard decoder.currencyIsKnown(currency) else {
                 let accepted = decoder.knownCurrencies.joined(separator: ", ")
-                throw DecodeError(.unknownCurrency, "currency \(quoted(currency)) is not in the rules (accepted: \(accepted))")
+                throw DecodeError(
+                    .unknownCurrency, "currency \(quoted(currency)) is not in the rules (accepted: \(accepted))")
             }
             body = .order(Event.Order(orderID: orderID, amount: amount, currency: currency, status: status))
         case .content:
@@ -33,7 +35,8 @@ struct EventValidation {
             let quality = try quality()
             guard decoder.kindIsKnown(kind) else {
                 let known = decoder.knownKinds.joined(separator: ", ")
-                throw DecodeError(.unknownKind, "kind \(quoted(kind)) is not a content kind of the rules (known: \(known))")
+                throw DecodeError(
+                    .unknownKind, "kind \(quoted(kind)) is not a content kind of the rules (known: \(known))")
             }
             body = .content(Event.Content(contentID: contentID, kind: kind, action: action, quality: quality))
         case .shares:
@@ -69,7 +72,8 @@ struct EventValidation {
         let length = span.hasEscapes ? scanner.withUnescaped(span) { $0.count } : span.count
         guard length > 0 else { throw DecodeError(code, "\(field.name) is empty; it must be a non-empty string") }
         guard length <= Self.maxIDBytes else {
-            throw DecodeError(code, "\(field.name) is \(length) bytes long; at most \(Self.maxIDBytes) bytes are allowed")
+            throw DecodeError(
+                code, "\(field.name) is \(length) bytes long; at most \(Self.maxIDBytes) bytes are allowed")
         }
         return scanner.string(span)
     }
@@ -96,7 +100,8 @@ struct EventValidation {
             }
             guard value >= 0 else {
                 throw DecodeError(
-                    .negativeAmount, "amount \(preview(span)) is negative; amounts are >= 0 (a refund carries a positive amount)")
+                    .negativeAmount,
+                    "amount \(preview(span)) is negative; amounts are >= 0 (a refund carries a positive amount)")
             }
             return value + 0.0
         case .string:
@@ -109,11 +114,13 @@ struct EventValidation {
             }
             guard let value = parsed else {
                 throw DecodeError(
-                    .invalidAmount, "amount \(preview(span)) is not a decimal string like \"129.50\" ([0-9]+(.[0-9]+)?)")
+                    .invalidAmount, "amount \(preview(span)) is not a decimal string like \"129.50\" ([0-9]+(.[0-9]+)?)"
+                )
             }
             guard value >= 0 else {
                 throw DecodeError(
-                    .negativeAmount, "amount \(preview(span)) is negative; amounts are >= 0 (a refund carries a positive amount)")
+                    .negativeAmount,
+                    "amount \(preview(span)) is negative; amounts are >= 0 (a refund carries a positive amount)")
             }
             guard value.isFinite else {
                 throw DecodeError(

@@ -3,7 +3,7 @@
 /// millisecond), a real calendar date, and a written year in 2000...2100. `T`/`Z` may be
 /// lower case (RFC 3339 §5.6 note); leap seconds (`:60`) are refused.
 public enum RFC3339 {
-    /// Why a timestamp was refused.
+    /// Why a timestamp was refused (reported as `invalid_timestamp`).
     public enum Failure: Error, Sendable, Equatable {
         case malformed, missingOffset, notACalendarDate, yearOutOfRange
 
@@ -21,12 +21,12 @@ public enum RFC3339 {
     public static func parse(_ text: UnsafeRawBufferPointer) -> Result<Instant, Failure> {
         // YYYY-MM-DDTHH:MM:SS is 19 bytes.
         guard text.count >= 19 else { return .failure(.malformed) }
-        func number(_ from: Int, _ length: Int) -> Int? {
+        @inline(__always) func number(_ from: Int, _ length: Int) -> Int? {
             var value = 0
             for i in from..<from + length {
                 let d = text[i] &- UInt8(ascii: "0")
                 guard d < 10 else { return nil }
-                value = value * 10 + Int(d)
+                value = value &* 10 &+ Int(d)
             }
             return value
         }

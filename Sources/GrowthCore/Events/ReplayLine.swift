@@ -35,7 +35,8 @@ public enum ReplayLineParser {
             let isObject: Bool
             do throws(JSONScanError) {
                 isObject = try scanner.scanTopLevelObject { key, span in
-                    switch reader.withUnescaped(key, { bytesEqual($0, "topic") ? 1 : bytesEqual($0, "value") ? 2 : 0 }) {
+                    switch reader.withUnescaped(key, { bytesEqual($0, "topic") ? 1 : bytesEqual($0, "value") ? 2 : 0 })
+                    {
                     case 1: topic = span
                     case 2: value = span
                     default: break
@@ -52,10 +53,13 @@ public enum ReplayLineParser {
             }
             guard topicSpan.kind == .string, let inputTopic = InputTopic(rawValue: reader.string(topicSpan)) else {
                 let given = String(decoding: reader.raw(topicSpan), as: UTF8.self)
-                return .failure(ReplayLineError("unknown topic \(given.prefix(40)); use one of \"orders\", \"content\", \"shares\""))
+                return .failure(
+                    ReplayLineError("unknown topic \(given.prefix(40)); use one of \"orders\", \"content\", \"shares\"")
+                )
             }
             guard let valueSpan = value else {
-                return .failure(ReplayLineError("missing \"value\" (the event object, or a JSON string holding the raw record)"))
+                return .failure(
+                    ReplayLineError("missing \"value\" (the event object, or a JSON string holding the raw record)"))
             }
             var quoted = valueSpan
             if valueSpan.kind == .string {

@@ -109,7 +109,11 @@ func parseDouble(_ text: UnsafeRawBufferPointer) -> Double {
         i += 1
         while i < text.count, text[i] &- UInt8(ascii: "0") < 10 {
             if mantissa != 0 || text[i] != UInt8(ascii: "0") {
-                if digits < 19 { mantissa = mantissa * 10 + UInt64(text[i] - UInt8(ascii: "0")) } else { isSimple = false }
+                if digits < 19 {
+                    mantissa = mantissa * 10 + UInt64(text[i] - UInt8(ascii: "0"))
+                } else {
+                    isSimple = false
+                }
                 digits += 1
             }
             if digits <= 19 { exponent -= 1 }

@@ -174,7 +174,9 @@ struct JSONScanner {
         }
         if position < bytes.count, bytes[position] == UInt8(ascii: ".") {
             position += 1
-            guard position < bytes.count, isDigit(bytes[position]) else { throw fail("invalid number: digit expected after '.'") }
+            guard position < bytes.count, isDigit(bytes[position]) else {
+                throw fail("invalid number: digit expected after '.'")
+            }
             skipDigits()
         }
         if position < bytes.count, bytes[position] | 0x20 == UInt8(ascii: "e") {
@@ -182,7 +184,9 @@ struct JSONScanner {
             if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") {
                 position += 1
             }
-            guard position < bytes.count, isDigit(bytes[position]) else { throw fail("invalid number: exponent expected") }
+            guard position < bytes.count, isDigit(bytes[position]) else {
+                throw fail("invalid number: exponent expected")
+            }
             skipDigits()
         }
     }
@@ -199,6 +203,13 @@ struct JSONScanner {
         let start = position
         var hasEscapes = false
         while position < bytes.count {
+            if position + 8 <= bytes.count, let base = bytes.baseAddress {
+                let word = base.loadUnaligned(fromByteOffset: position, as: UInt64.self)
+                if !Self.hasSpecialByte(word) {
+                    position += 8
+                    continue
+                }
+            }
             let b = bytes[position]
             if b == UInt8(ascii: "\"") {
                 position += 1
@@ -216,6 +227,19 @@ struct JSONScanner {
         throw fail("unterminated string")
     }
 
+    /// Whether any of 8 bytes is `"`, `\\` or a control character (< 0x20), SWAR style.
+    @inline(__always)
+    private static func hasSpecialByte(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5C)
+        let hasQuote = (quote &- ones) & ~quote & highs
+        let hasBackslash = (backslash &- ones) & ~backslash & highs
+        let hasControl = (word &- ones &* 0x20) & ~word & highs
+        return hasQuote | hasBackslash | hasControl != 0
+    }
+
     private mutating func scanEscape() throws(JSONScanError) {
         position += 1
         guard position < bytes.count else { throw fail("unterminated escape") }
@@ -228,7 +252,9 @@ struct JSONScanner {
             let unit = try scanHex4()
             if (0xD800...0xDBFF).contains(unit) {
                 let save = position
-                if position + 1 < bytes.count, bytes[position] == UInt8(ascii: "\\"), bytes[position + 1] == UInt8(ascii: "u") {
+                if position + 1 < bytes.count, bytes[position] == UInt8(ascii: "\\"),
+                    bytes[position + 1] == UInt8(ascii: "u")
+                {
                     position += 2
                     if (0xDC00...0xDFFF).contains(try scanHex4()) { return }
                 }

@@ -12,13 +12,17 @@ extension RulesLoader {
         let keys = try node.mapping(allowed: signalKeys)
         if let shift = try keys.optional("preference_shift")?.mapping(allowed: ["threshold", "period", "min_events"]) {
             signals.preferenceShift = .init(
-                threshold: try shift.required("threshold", "threshold: 0.30 (share of the mix, 0..1)").double(in: 0...1),
+                threshold: try shift.required("threshold", "threshold: 0.30 (share of the mix, 0..1)").double(
+                    in: 0...1),
                 period: try period(shift, default: .month),
                 minEvents: try shift.optional("min_events")?.int(in: 0...1_000_000) ?? 5)
         }
-        if let swing = try keys.optional("ltv_swing")?.mapping(allowed: ["threshold", "period", "lookback", "min_baseline"]) {
+        if let swing = try keys.optional("ltv_swing")?.mapping(allowed: [
+            "threshold", "period", "lookback", "min_baseline",
+        ]) {
             signals.ltvSwing = .init(
-                threshold: try swing.required("threshold", "threshold: 0.15 (relative change)").double(atLeast: 0, orAbove: true),
+                threshold: try swing.required("threshold", "threshold: 0.15 (relative change)").double(
+                    atLeast: 0, orAbove: true),
                 period: try period(swing, default: .month),
                 lookback: try swing.optional("lookback")?.int(in: 1...120) ?? 3,
                 minBaseline: try swing.optional("min_baseline")?.double(atLeast: 0) ?? 0)
@@ -28,9 +32,12 @@ extension RulesLoader {
                 threshold: try dominance.required("threshold", "threshold: 0.60 (share, 0..1)").double(in: 0...1),
                 period: try period(dominance, default: .week))
         }
-        if let stagnation = try keys.optional("level_stagnation")?.mapping(allowed: ["threshold", "period", "consecutive"]) {
+        if let stagnation = try keys.optional("level_stagnation")?.mapping(allowed: [
+            "threshold", "period", "consecutive",
+        ]) {
             signals.levelStagnation = .init(
-                threshold: try stagnation.required("threshold", "threshold: 0.05 (user-count growth per period)").double(in: -1...100),
+                threshold: try stagnation.required("threshold", "threshold: 0.05 (user-count growth per period)")
+                    .double(in: -1...100),
                 period: try period(stagnation, default: .week),
                 consecutive: try stagnation.optional("consecutive")?.int(in: 1...1000) ?? 2)
         }
@@ -45,7 +52,8 @@ extension RulesLoader {
         return signals
     }
 
-    private static func period(_ keys: RulesMapping, default value: CalendarPeriod) throws(RulesError) -> CalendarPeriod {
+    private static func period(_ keys: RulesMapping, default value: CalendarPeriod) throws(RulesError) -> CalendarPeriod
+    {
         try keys.optional("period")?.word([
             ("day", CalendarPeriod.day), ("week", .week), ("month", .month),
         ]) ?? value

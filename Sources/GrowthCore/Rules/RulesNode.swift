@@ -9,7 +9,7 @@ struct RulesNode {
     let file: String
 
     func error(_ code: RulesError.Code, _ message: String) -> RulesError {
-        RulesError(code, file: file, path: path, message: message + lineSuffix)
+        RulesError(code, file: file, path: path, message: RulesNode.oneLine(message) + lineSuffix)
     }
 
     var lineSuffix: String {
@@ -23,7 +23,8 @@ struct RulesNode {
 
     private var typeName: String {
         switch node {
-        case .scalar(let scalar): scalar.style == .plain ? "\(clip(scalar.string))" : "the string \"\(clip(scalar.string))\""
+        case .scalar(let scalar):
+            scalar.style == .plain ? "\(clip(scalar.string))" : "the string \"\(clip(scalar.string))\""
         case .mapping: "a mapping"
         case .sequence: "a list"
         case .alias: "an alias"
@@ -32,21 +33,35 @@ struct RulesNode {
 
     private func clip(_ text: String) -> String { text.count <= 40 ? text : text.prefix(40) + "…" }
 
-    /// A mapping whose keys must all be in `allowed` (unknown keys get a did-you-mean).
+    /// A mapping whose keys must all be in `allowed` (unknown keys get a did-you-mean);
+    /// YAML merge keys (`<<: *defaults`) are resolved, explicit keys winning.
     func mapping(allowed: [String]) throws(RulesError) -> RulesMapping {
         guard case .mapping(let mapping) = node else {
             throw error(.wrongType, "must be a mapping with keys \(allowed.joined(separator: ", ")), got \(typeName)")
         }
         var entries: [(key: String, value: Node)] = []
+        var merged: [(key: String, value: Node)] = []
         for (keyNode, value) in mapping {
+            if case .scalar(let key) = keyNode, key.string == "<<", key.style == .plain {
+                let sources: [Node] = if case .sequence(let list) = value { Array(list) } else { [value] }
+                for source in sources {
+                    let part = try RulesNode(node: source, path: path, file: file).mapping(allowed: allowed)
+                    merged.append(contentsOf: part.entries)
+                }
+                continue
+            }
             guard case .scalar(let key) = keyNode else {
-                throw error(.wrongType, "has a key that is not a plain name; use one of \(allowed.joined(separator: ", "))")
+                throw error(
+                    .wrongType, "has a key that is not a plain name; use one of \(allowed.joined(separator: ", "))")
             }
             guard allowed.contains(key.string) else {
                 let keyPath = RulesNode(node: keyNode, path: path, file: file).child(keyNode, key: key.string)
                 throw keyPath.error(.unknownKey, RulesNode.unknownKeyMessage(key.string, allowed: allowed))
             }
             entries.append((key.string, value))
+        }
+        for entry in merged where !entries.contains(where: { $0.key == entry.key }) {
+            entries.append(entry)
         }
         return RulesMapping(owner: self, entries: entries)
     }
@@ -98,7 +113,11 @@ struct RulesNode {
     func double(in range: ClosedRange<Double>, _ meaning: String = "") throws(RulesError) -> Double {
         let value = try double()
         guard range.contains(value) else {
-            throw error(.outOfRange, "is \(Self.format(value)); it must be between \(Self.format(range.lowerBound)) and \(Self.format(range.upperBound))\(meaning)")
+            throw error(
+                .outOfRange,
+                "is \(Self.format(value)); it must be between \(Self.format(range.lowerBound)) and "
+                    + "\(Self.format(range.upperBound))\(meaning)"
+            )
         }
         return value
     }
@@ -106,7 +125,10 @@ struct RulesNode {
     func double(atLeast minimum: Double, orAbove isStrict: Bool = false) throws(RulesError) -> Double {
         let value = try double()
         guard isStrict ? value > minimum : value >= minimum else {
-            throw error(.outOfRange, "is \(Self.format(value)); it must be \(isStrict ? "greater than" : "at least") \(Self.format(minimum))")
+            throw error(
+                .outOfRange,
+                "is \(Self.format(value)); it must be \(isStrict ? "greater than" : "at least") \(Self.format(minimum))"
+            )
         }
         return value
     }
@@ -146,10 +168,19 @@ struct RulesNode {
     func duration(allowsZero: Bool = true) throws(RulesError) -> Duration {
         let text = try string()
         guard let value = DurationText.parse(text) else {
-            throw error(.invalidValue, "is \"\(clip(text))\", not a duration; write a number with a unit ms, s, m, h, d or w, e.g. 30s, 7d, 1h30m")
+            throw error(
+                .invalidValue,
+                "is \"\(clip(text))\", not a duration; write a number with a unit ms, s, m, h, d or w, e.g. 30s, "
+                    + "7d, 1h30m"
+            )
         }
         guard allowsZero || value > .zero else { throw error(.outOfRange, "must be longer than 0") }
         return value
+    }
+
+    /// Messages stay on one line whatever the file holds (block scalars, odd keys).
+    static func oneLine(_ text: String) -> String {
+        String(text.map { $0.isNewline ? " " : $0 })
     }
 
     static func isDecimal(_ text: String) -> Bool {
@@ -224,7 +255,8 @@ struct RulesMapping {
             let mark = owner.node.mark.map { " (in the mapping at line \($0.line))" } ?? ""
             let location = owner.path.isEmpty ? "" : mark
             let path = owner.path.isEmpty ? key : "\(owner.path).\(key)"
-            throw RulesError(.missingKey, file: owner.file, path: path, message: "is missing; add it: \(hint)" + location)
+            throw RulesError(
+                .missingKey, file: owner.file, path: path, message: "is missing; add it: \(hint)" + location)
         }
         return node
     }

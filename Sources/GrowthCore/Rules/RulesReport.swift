@@ -11,7 +11,9 @@ public struct BenefitGap: Sendable, Equatable {
     public var gap: Double
     public var threshold: Double
 
-    public init(lowerLevel: Int, upperLevel: Int, lowerTotal: Double, upperTotal: Double, gap: Double, threshold: Double) {
+    public init(
+        lowerLevel: Int, upperLevel: Int, lowerTotal: Double, upperTotal: Double, gap: Double, threshold: Double
+    ) {
         self.lowerLevel = lowerLevel
         self.upperLevel = upperLevel
         self.lowerTotal = lowerTotal
@@ -41,7 +43,9 @@ public enum RulesReport {
     /// Each level's total benefit value: the sum over benefits with `min_level` <= level.
     public static func benefitTotals(_ rules: Rules, visibleOnly: Bool = false) -> [Double] {
         rules.levels.map { level in
-            rules.benefits.filter { $0.minLevel <= level.level && (!visibleOnly || $0.isVisible) }.reduce(0) { $0 + $1.value }
+            rules.benefits.filter { $0.minLevel <= level.level && (!visibleOnly || $0.isVisible) }.reduce(0) {
+                $0 + $1.value
+            }
         }
     }
 
@@ -72,7 +76,8 @@ public enum RulesReport {
         var lints = benefitGaps(rules).map { gap in
             RulesLint(
                 kind: "benefit_gap", path: "benefits",
-                message: "levels \(gap.lowerLevel) -> \(gap.upperLevel): total benefit value \(number(gap.lowerTotal)) -> "
+                message:
+                    "levels \(gap.lowerLevel) -> \(gap.upperLevel): total benefit value \(number(gap.lowerTotal)) -> "
                     + "\(number(gap.upperTotal)) (gap \(percent(gap.gap))) is below the benefit_gap threshold "
                     + "\(percent(gap.threshold)); give level \(gap.upperLevel) more to look forward to")
         }
@@ -88,7 +93,10 @@ public enum RulesReport {
                 lints.append(
                     RulesLint(
                         kind: "never_granted", path: "benefits[\(index)]",
-                        message: "\(benefit.id) is on_reach at level 1, where every user starts without reaching it; it is never granted"))
+                        message:
+                            "\(benefit.id) is on_reach at level 1, where every user starts without reaching it; it "
+                            + "is never granted"
+                    ))
             }
             if let validFor = benefit.validFor, let longest = longestPeriodDays(benefit.grant),
                 validFor > .seconds(longest * 86_400)
@@ -96,15 +104,35 @@ public enum RulesReport {
                 lints.append(
                     RulesLint(
                         kind: "overlapping_grants", path: "benefits[\(index)].valid_for",
-                        message: "\(benefit.id) is granted \(benefit.grant.rawValue) but valid for \(DurationText.format(validFor)); consecutive grants overlap"))
+                        message:
+                            "\(benefit.id) is granted \(benefit.grant.rawValue) but valid for "
+                            + "\(DurationText.format(validFor)); consecutive grants overlap"
+                    ))
             }
         }
         let policy = rules.policy
-        if policy.mode == .cumulative && policy.annualDecayRate > 0 && policy.annualDecayAboveLevel >= rules.levels.count {
+        if policy.mode == .cumulative && policy.annualDecayRate > 0
+            && policy.annualDecayAboveLevel >= rules.levels.count
+        {
             lints.append(
                 RulesLint(
                     kind: "decay_never_applies", path: "policy.annual_decay.above_level",
-                    message: "annual decay applies above level \(policy.annualDecayAboveLevel), but the top level is \(rules.levels.count)"))
+                    message:
+                        "annual decay applies above level \(policy.annualDecayAboveLevel), but the top level is "
+                        + "\(rules.levels.count)"
+                ))
+        }
+        let periodMax = maxDailyGrowth(rules) * (Double(policy.period.milliseconds) / 86_400_000).rounded(.up)
+        let outcomes = [
+            ("maintain", policy.maintain, "no level above protected_up_to can be kept"),
+            ("recover", policy.recover, "no lost level can be restored"),
+        ]
+        for (key, amount, consequence) in outcomes where policy.mode == .staged && amount > periodMax {
+            lints.append(
+                RulesLint(
+                    kind: "unreachable_\(key)", path: "policy.\(key)",
+                    message: "\(key) is \(number(amount)) but at most \(number(periodMax)) growth fits in one period "
+                        + "at the daily caps; \(consequence)"))
         }
         if policy.mode == .staged && policy.protectedUpTo >= rules.levels.count && rules.levels.count > 1 {
             lints.append(
@@ -113,6 +141,23 @@ public enum RulesReport {
                     message: "every level is protected, so maintain and recover never apply"))
         }
         return lints
+    }
+
+    /// The most growth a user can earn in one calendar day: sum of weight x daily_cap.
+    public static func maxDailyGrowth(_ rules: Rules) -> Double {
+        rules.dimensions.reduce(0) { $0 + $1.weight * $1.dailyCap }
+    }
+
+    /// For each level, the fewest calendar days from level 1 to reach it at the daily caps
+    /// (staged: the sum of the steps from level 2 up to it).
+    public static func fastestDays(_ rules: Rules) -> [Int] {
+        let perDay = maxDailyGrowth(rules)
+        var needed = 0.0
+        return rules.levels.enumerated().map { index, level in
+            needed = rules.policy.mode == .staged ? (index == 0 ? 0 : needed + level.threshold) : level.threshold
+            guard needed > 0 else { return 0 }
+            return perDay > 0 ? Int((needed / perDay).rounded(.up)) : Int.max
+        }
     }
 
     private static func longestPeriodDays(_ grant: BenefitRule.Grant) -> Int64? {
@@ -126,24 +171,34 @@ public enum RulesReport {
 
     /// The text printed by `rules check`.
     public static func render(_ rules: Rules, file: String) -> String {
-        var out = "\(file): valid (version \(rules.version), \(rules.policy.mode.rawValue) mode, timezone \(rules.timezone))\n\n"
+        var out =
+            "\(file): valid (version \(rules.version), \(rules.policy.mode.rawValue) mode, timezone "
+            + "\(rules.timezone))\n\n"
         let totals = benefitTotals(rules, visibleOnly: true)
+        let fastest = fastestDays(rules)
         let rows: [[String]] = rules.levels.enumerated().map { index, level in
             let fresh = rules.benefits.filter { $0.minLevel == level.level && $0.isVisible }
-            let names = fresh.isEmpty ? "-" : fresh.map { "\($0.id) (\($0.grant.rawValue), \(number($0.value)))" }.joined(separator: ", ")
+            let names =
+                fresh.isEmpty
+                ? "-" : fresh.map { "\($0.id) (\($0.grant.rawValue), \(number($0.value)))" }.joined(separator: ", ")
             let threshold = rules.policy.mode == .staged && index == 0 ? "-" : number(level.threshold)
-            return [String(level.level), level.name, threshold, number(totals[index]), names]
+            let days = fastest[index] == 0 ? "-" : "\(fastest[index])d"
+            return [String(level.level), level.name, threshold, days, number(totals[index]), names]
         }
-        let header = ["level", "name", rules.policy.mode == .staged ? "step" : "threshold", "total value", "new benefits"]
+        let header = [
+            "level", "name", rules.policy.mode == .staged ? "step" : "threshold", "fastest", "total value",
+            "new benefits",
+        ]
         let table = [header] + rows
         let widths = (0..<header.count).map { column in table.map { $0[column].count }.max() ?? 0 }
         for row in table {
             let cells = row.enumerated().map { column, cell in
                 let pad = String(repeating: " ", count: widths[column] - cell.count)
-                return column == 1 || column == 4 ? cell + pad : pad + cell
+                return column == 1 || column == 5 ? cell + pad : pad + cell
             }
             out += cells.joined(separator: "  ").trimmingSuffixSpaces() + "\n"
         }
+        out += "(fastest: whole days from level 1 at the daily caps, \(number(maxDailyGrowth(rules))) growth a day)\n"
         let hidden = rules.benefits.filter { !$0.isVisible }.count
         if hidden > 0 { out += "(\(hidden) hidden benefit\(hidden == 1 ? "" : "s") not shown)\n" }
         let lints = lints(rules)
