@@ -8,6 +8,8 @@ struct GrowthStreamCommand: AsyncParsableCommand {
         abstract: "A Kafka stream processor for a user growth system (membership levels).",
         subcommands: [
             // Each command lives in its own file.
+            RulesCommand.self,
+            BenchCommand.self,
         ]
     )
 }

@@ -1,0 +1,75 @@
+/// One line of `replay` input (SPEC §5, §7): `{"topic": "orders" | "content" | "shares",
+/// "value": ...}`. Other keys are ignored; duplicate keys: the last one wins.
+public struct ReplayLine: Sendable, Equatable {
+    public var topic: InputTopic
+    /// The bytes to decode as the record value: a JSON string value's UTF-8 (escapes
+    /// resolved; an escaped lone surrogate stays an invalid 3-byte sequence, so the decoder
+    /// reports `not_utf8`), else the raw JSON text of the value.
+    public var valueBytes: [UInt8]
+    /// The value exactly as written in the line (raw JSON text), for dead letters.
+    public var valueJSON: [UInt8]
+
+    public init(topic: InputTopic, valueBytes: [UInt8], valueJSON: [UInt8]) {
+        self.topic = topic
+        self.valueBytes = valueBytes
+        self.valueJSON = valueJSON
+    }
+}
+
+/// A replay line that cannot be used: the command stops with exit code 2 naming the line
+/// (SPEC §7: "A replay line that is not JSON, or lacks topic/value, is a usage error").
+public struct ReplayLineError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// Parses replay input lines (SPEC §5 "JSONL input lines").
+public enum ReplayLineParser {
+    public static func parse(_ line: [UInt8]) throws(ReplayLineError) -> ReplayLine {
+        let parsed: Result<ReplayLine, ReplayLineError> = line.withUnsafeBytes { bytes in
+            var scanner = JSONScanner(bytes, maxDepth: .max, allowsLoneSurrogates: true)
+            let reader = scanner
+            var topic: JSONSpan?
+            var value: JSONSpan?
+            let isObject: Bool
+            do throws(JSONScanError) {
+                isObject = try scanner.scanTopLevelObject { key, span in
+                    switch reader.withUnescaped(key, { bytesEqual($0, "topic") ? 1 : bytesEqual($0, "value") ? 2 : 0 })
+                    {
+                    case 1: topic = span
+                    case 2: value = span
+                    default: break
+                    }
+                }
+            } catch {
+                return .failure(ReplayLineError("not JSON: \(error.reason) at byte \(error.offset + 1)"))
+            }
+            guard isObject else {
+                return .failure(ReplayLineError("not a JSON object; expected {\"topic\": ..., \"value\": ...}"))
+            }
+            guard let topicSpan = topic else {
+                return .failure(ReplayLineError("missing \"topic\" (one of orders, content, shares)"))
+            }
+            guard topicSpan.kind == .string, let inputTopic = InputTopic(rawValue: reader.string(topicSpan)) else {
+                let given = String(decoding: reader.raw(topicSpan), as: UTF8.self)
+                return .failure(
+                    ReplayLineError("unknown topic \(given.prefix(40)); use one of \"orders\", \"content\", \"shares\"")
+                )
+            }
+            guard let valueSpan = value else {
+                return .failure(
+                    ReplayLineError("missing \"value\" (the event object, or a JSON string holding the raw record)"))
+            }
+            var quoted = valueSpan
+            if valueSpan.kind == .string {
+                quoted.start -= 1
+                quoted.end += 1
+            }
+            let valueJSON = Array(reader.raw(quoted))
+            let valueBytes = valueSpan.kind == .string ? reader.unescapedBytes(valueSpan) : valueJSON
+            return .success(ReplayLine(topic: inputTopic, valueBytes: valueBytes, valueJSON: valueJSON))
+        }
+        return try parsed.get()
+    }
+}

@@ -1,0 +1,155 @@
+import Foundation
+import Yams
+
+/// Reads and validates a rules file (SPEC §3). A bad file is refused with a `RulesError`
+/// naming the file, the key path (`levels[2].threshold`), what is wrong and the fix.
+///
+/// Defaults for optional keys: `window` = `{size: 1m, grace: 30s, idle_close: 30s,
+/// max_future_skew: 1d}` (each key on its own), `dedup_horizon: 7d`,
+/// `points.order.per_unit: 1`, `benefits: []`, `signals: {}` (every signal off);
+/// cumulative `downgrade_grace: 0`, `annual_decay` off; staged `protected_up_to: 1`,
+/// `period: 365d`; a benefit's `valid_for` none, `revoke_on_downgrade: false`,
+/// `visible: true`.
+public enum RulesLoader {
+    static let topKeys = [
+        "version", "timezone", "window", "dedup_horizon", "dimensions", "points", "levels", "policy", "benefits",
+        "signals",
+    ]
+
+    public static func load(file path: String) throws(RulesError) -> Rules {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            let reason = FileManager.default.fileExists(atPath: path) ? "is not readable UTF-8 text" : "does not exist"
+            throw RulesError(.unreadable, file: path, path: "", message: "the file \(reason); check the path")
+        }
+        return try parse(yaml: text, file: path)
+    }
+
+    public static func parse(yaml: String, file: String) throws(RulesError) -> Rules {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: yaml)
+        } catch {
+            throw RulesError(.syntax, file: file, path: "", message: RulesNode.oneLine(syntaxMessage(error)))
+        }
+        guard let root else {
+            throw RulesError(
+                .missingKey, file: file, path: "", message: "the file is empty; start from rules/default.yaml")
+        }
+        let top = try RulesNode(node: root, path: "", file: file).mapping(allowed: topKeys)
+        let version = try top.required("version", "version: \"2026-11-01\" (copied into rule_version)").nonEmptyString()
+        let timezone = try timeZone(top.required("timezone", "timezone: Asia/Shanghai (an IANA name)"))
+        let window = try self.window(top.optional("window"))
+        let dedup = try top.optional("dedup_horizon")?.duration(allowsZero: false) ?? .seconds(7 * 86_400)
+        let dimensions = try self.dimensions(
+            top.required("dimensions", "dimensions: {consumption: ..., interaction: ..., propagation: ...}"))
+        let points = try self.points(top.required("points", "points: {order: ..., content: ..., share: ...}"))
+        let policyNode = try top.required("policy", "policy: {mode: cumulative} (or staged)")
+        let mode = try policyMode(policyNode)
+        let levels = try self.levels(
+            top.required("levels", "a list of {level: 1, name: Bronze, threshold: 0}"), mode: mode)
+        let policy = try self.policy(policyNode, mode: mode, levels: levels)
+        let benefits = try self.benefits(top.optional("benefits"), levels: levels)
+        let signals = try self.signals(top.optional("signals"))
+        return Rules(
+            version: version, timezone: timezone, window: window, dedupHorizon: dedup, dimensions: dimensions,
+            points: points, levels: levels, policy: policy, benefits: benefits, signals: signals)
+    }
+
+    static func syntaxMessage(_ error: Error) -> String {
+        switch error {
+        case YamlError.scanner(_, let problem, let mark, _), YamlError.parser(_, let problem, let mark, _),
+            YamlError.composer(_, let problem, let mark, _):
+            return
+                "YAML syntax error at line \(mark.line), column \(mark.column): \(problem); fix the YAML "
+                    + "(indentation, quotes, brackets)"
+        case YamlError.duplicatedKeysInMapping(let duplicates, let context):
+            return
+                "duplicate key \(duplicates.joined(separator: ", ")) at line \(context.mark.line); each key may "
+                    + "appear once"
+        default:
+            let line = "\(error)".split(whereSeparator: \.isNewline).first.map(String.init) ?? "\(error)"
+            return "YAML error: \(line); fix the YAML"
+        }
+    }
+
+    static func timeZone(_ node: RulesNode) throws(RulesError) -> String {
+        let name = try node.nonEmptyString()
+        guard name.contains("/") || name == "UTC" || name == "GMT", TimeZone(identifier: name) != nil else {
+            throw node.error(
+                .invalidValue,
+                "\"\(name)\" is not an IANA time zone; use a name like Asia/Shanghai, Europe/Berlin or UTC")
+        }
+        return name
+    }
+
+    static func window(_ node: RulesNode?) throws(RulesError) -> WindowRules {
+        var window = WindowRules(
+            size: .seconds(60), grace: .seconds(30), idleClose: .seconds(30), maxFutureSkew: .seconds(86_400))
+        guard let node else { return window }
+        let keys = try node.mapping(allowed: ["size", "grace", "idle_close", "max_future_skew"])
+        if let size = keys.optional("size") { window.size = try size.duration(allowsZero: false) }
+        if let grace = keys.optional("grace") { window.grace = try grace.duration() }
+        if let idle = keys.optional("idle_close") { window.idleClose = try idle.duration(allowsZero: false) }
+        if let skew = keys.optional("max_future_skew") { window.maxFutureSkew = try skew.duration(allowsZero: false) }
+        if let size = keys.optional("size"), Duration.seconds(86_400).milliseconds % window.size.milliseconds != 0 {
+            throw size.error(
+                .invalidValue,
+                "is \(DurationText.format(window.size)); a window size must divide a day evenly (e.g. 1m, 5m, 1h)")
+        }
+        return window
+    }
+
+    static func dimensions(_ node: RulesNode) throws(RulesError) -> [DimensionRule] {
+        let names = Dimension.allCases.map(\.name)
+        let keys = try node.mapping(allowed: names)
+        var result: [DimensionRule] = []
+        for (name, _) in keys.entries {
+            let entry = try keys.required(name, "").mapping(allowed: ["weight", "daily_cap"])
+            let weight = try entry.required("weight", "weight: 0.4 (between 0 and 1)").double(in: 0...1)
+            let cap = try entry.required("daily_cap", "daily_cap: 2000 (points per calendar day)").double(
+                atLeast: 0, orAbove: true)
+            result.append(DimensionRule(dimension: Dimension(name: name)!, weight: weight, dailyCap: cap))
+        }
+        for name in names where !keys.has(name) {
+            _ = try keys.required(name, "\(name): {weight: 0.3, daily_cap: 100}; all three dimensions are needed")
+        }
+        return result
+    }
+
+    static func points(_ node: RulesNode) throws(RulesError) -> PointRules {
+        let keys = try node.mapping(allowed: ["order", "content", "share"])
+        let order = try keys.required("order", "order: {per_unit: 1.0, currencies: {CNY: 1.0}}").mapping(allowed: [
+            "per_unit", "currencies",
+        ])
+        let perUnit = try order.optional("per_unit")?.double(atLeast: 0) ?? 1
+        let currencyNode = try order.required(
+            "currencies", "currencies: {CNY: 1.0, USD: 7.1} (code: rate to the base currency)")
+        var currencies: [String: Double] = [:]
+        for (code, rate) in try currencyNode.namedEntries(what: "currency codes to rates") {
+            guard code.utf8.count == 3, code.utf8.allSatisfy({ (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) })
+            else {
+                throw rate.error(
+                    .invalidValue,
+                    "\"\(code)\" is not an ISO 4217 code; use three upper-case letters such as CNY or USD")
+            }
+            currencies[code] = try rate.double(atLeast: 0, orAbove: true)
+        }
+        guard !currencies.isEmpty else {
+            throw currencyNode.error(.invalidValue, "lists no currency; add at least one, e.g. CNY: 1.0")
+        }
+        let contentNode = try keys.required("content", "content: {note: 10, video: 30} (points per kind)")
+        var content: [String: Double] = [:]
+        for (kind, value) in try contentNode.namedEntries(what: "content kinds to points") {
+            guard !kind.isEmpty else { throw value.error(.invalidValue, "a content kind needs a name") }
+            content[kind] = try value.double(atLeast: 0)
+        }
+        guard !content.isEmpty else {
+            throw contentNode.error(.invalidValue, "lists no content kind; add at least one, e.g. note: 10")
+        }
+        let share = try keys.required("share", "share: 5 (points per share)").double(atLeast: 0)
+        return PointRules(orderPerUnit: perUnit, currencies: currencies, content: content, share: share)
+    }
+}
