@@ -10,6 +10,7 @@ struct GrowthStreamCommand: AsyncParsableCommand {
             // Each command lives in its own file.
             RulesCommand.self,
             BenchCommand.self,
+            ReplayCommand.self,
         ]
     )
 }
