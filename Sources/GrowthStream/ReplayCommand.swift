@@ -57,12 +57,22 @@ struct ReplayCommand: ParsableCommand {
         try FileManager.default.createDirectory(atPath: outputDir, withIntermediateDirectories: true)
         let directory = URL(fileURLWithPath: outputDir)
         for topic in OutputTopic.allCases {
-            var out: [UInt8] = []
-            for line in session.lines(topic) {
-                out.append(contentsOf: line)
-                out.append(0x0A)
+            let path = directory.appendingPathComponent(topic.replayFileName).path
+            guard FileManager.default.createFile(atPath: path, contents: nil),
+                  let file = FileHandle(forWritingAtPath: path)
+            else { fail("cannot write \(path)") }
+            var buffer: [UInt8] = []
+            buffer.reserveCapacity(1 << 20)
+            try session.forEachLine(topic) { line in
+                buffer.append(contentsOf: line)
+                buffer.append(0x0A)
+                if buffer.count >= 1 << 20 {
+                    try file.write(contentsOf: buffer)
+                    buffer.removeAll(keepingCapacity: true)
+                }
             }
-            try Data(out).write(to: directory.appendingPathComponent(topic.replayFileName))
+            try file.write(contentsOf: buffer)
+            try file.close()
         }
     }
 

@@ -115,4 +115,23 @@ import Testing
         #expect(run() == run())
         #expect(run().count == 7)
     }
+
+    /// A fall over two levels is one record, and every crossed level's revocable grant is
+    /// revoked (SPEC §7 Formats), the revoke carrying the new, lower level.
+    @Test func aFallOverSeveralLevelsRevokesEveryCrossedLevel() {
+        let silverPass = BenefitRule(
+            id: "silver-pass", name: "Silver pass", kind: "privilege", minLevel: 2, grant: .onReach, value: 1,
+            revokeOnDowngrade: true)
+        var h = Self.harness([silverPass, Self.lounge, Self.welcome])
+        h.send(Fixture.order("a", "2026-03-01T08:00:10+08:00", amount: 350))
+        h.send(Fixture.order("r", "2026-03-01T09:00:10+08:00", amount: 350, refund: true))
+        h.advance(to: "2026-03-02T00:00:00+08:00")
+        #expect(h.transitions == [
+            "1->3 threshold_reached 2026-03-01T08:01:00+08:00", "3->1 growth_reversed 2026-03-01T09:01:00+08:00",
+        ])
+        #expect(h.grantLog.filter { $0.hasPrefix("revoke") } == [
+            "revoke silver-pass - 2026-03-01T09:01:00+08:00", "revoke lounge - 2026-03-01T09:01:00+08:00",
+        ])
+        #expect(h.grants.filter { $0["action"] as? String == "revoke" }.allSatisfy { $0.number("level") == 1 })
+    }
 }

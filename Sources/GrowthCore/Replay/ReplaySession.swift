@@ -41,14 +41,24 @@ public struct ReplaySession: Sendable {
 
     /// The JSONL lines (without newlines) of one output file.
     public func lines(_ topic: OutputTopic) -> [[UInt8]] {
-        if topic == .deadLetter { return deadLetters }
-        return runner.outputs(topic).map { record in
+        var result: [[UInt8]] = []
+        forEachLine(topic) { result.append($0) }
+        return result
+    }
+
+    /// Each JSONL line of one output file in order, built one at a time.
+    public func forEachLine(_ topic: OutputTopic, _ body: ([UInt8]) throws -> Void) rethrows {
+        if topic == .deadLetter {
+            for line in deadLetters { try body(line) }
+            return
+        }
+        for record in runner.outputs(topic) {
             var w = JSONWriter(capacity: record.value.count + record.key.utf8.count + 24)
             w.beginObject()
             w.key("key"); w.string(record.key)
             w.key("value"); w.raw(record.value)
             w.endObject()
-            return w.bytes
+            try body(w.bytes)
         }
     }
 
