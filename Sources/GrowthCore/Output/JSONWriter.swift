@@ -85,11 +85,12 @@ public struct JSONWriter: Sendable {
     }
 
     private mutating func writeUnsigned(_ value: UInt64) {
-        if value < 10 { bytes.append(0x30 + UInt8(value)); return }
-        var v = value
-        var tmp: [UInt8] = []
-        while v > 0 { tmp.append(0x30 + UInt8(v % 10)); v /= 10 }
-        bytes.append(contentsOf: tmp.reversed())
+        var divisor: UInt64 = 1
+        while divisor <= value / 10 { divisor *= 10 }
+        while divisor > 0 {
+            bytes.append(0x30 + UInt8(value / divisor % 10))
+            divisor /= 10
+        }
     }
 
     private static let hex: [UInt8] = Array("0123456789abcdef".utf8)

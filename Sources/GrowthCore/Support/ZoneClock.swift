@@ -97,16 +97,14 @@ public struct ZoneClock: Sendable {
         pad(a / 60, 2, &out); out.append(0x3A); pad(a % 60, 2, &out)
     }
 
+    @inline(__always)
     private func pad(_ value: Int, _ width: Int, _ out: inout [UInt8]) {
-        var digits = [UInt8](repeating: 0x30, count: width)
-        var v = value
-        var i = width - 1
-        while i >= 0 {
-            digits[i] = 0x30 + UInt8(v % 10)
-            v /= 10
-            i -= 1
+        var divisor = 1
+        for _ in 1..<width { divisor *= 10 }
+        while divisor > 0 {
+            out.append(0x30 + UInt8(value / divisor % 10))
+            divisor /= 10
         }
-        out.append(contentsOf: digits)
     }
 
     // MARK: civil calendar (proleptic Gregorian)
