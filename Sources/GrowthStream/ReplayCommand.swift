@@ -25,7 +25,9 @@ struct ReplayCommand: ParsableCommand {
         var finalTime: Instant?
         if let until {
             let parsed = Array(until.utf8).withUnsafeBytes { RFC3339.parse($0) }
-            guard case .success(let t) = parsed else { fail("--until \(until): not an RFC 3339 timestamp with an offset") }
+            guard case .success(let t) = parsed else {
+                fail("--until \(until): not an RFC 3339 timestamp with an offset")
+            }
             finalTime = t
         }
         guard let data = FileManager.default.contents(atPath: input) else { fail("cannot read \(input)") }
@@ -48,7 +50,8 @@ struct ReplayCommand: ParsableCommand {
         progress?.done()
         session.finish(until: finalTime)
         try write(session)
-        let note = "replay: inputs \(session.inputs) = processed \(session.processed) + duplicates "
+        let note =
+            "replay: inputs \(session.inputs) = processed \(session.processed) + duplicates "
             + "\(session.duplicates) + dead-lettered \(session.deadLettered)\n"
         FileHandle.standardError.write(Data(note.utf8))
     }
@@ -59,7 +62,7 @@ struct ReplayCommand: ParsableCommand {
         for topic in OutputTopic.allCases {
             let path = directory.appendingPathComponent(topic.replayFileName).path
             guard FileManager.default.createFile(atPath: path, contents: nil),
-                  let file = FileHandle(forWritingAtPath: path)
+                let file = FileHandle(forWritingAtPath: path)
             else { fail("cannot write \(path)") }
             var buffer: [UInt8] = []
             buffer.reserveCapacity(1 << 20)

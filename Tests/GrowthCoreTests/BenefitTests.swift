@@ -4,12 +4,16 @@ import Testing
 
 /// SPEC §3 Benefits and §7 Grants. Cumulative thresholds 0/100/300/600, no grace.
 @Suite struct BenefitTests {
-    static let goldMonthly = BenefitRule(id: "gold-monthly", name: "Gold voucher", kind: "voucher", minLevel: 3, grant: .monthly, value: 15)
-    static let everyone = BenefitRule(id: "all-quarterly", name: "Quarterly", kind: "coupon", minLevel: 1, grant: .quarterly, value: 1)
+    static let goldMonthly = BenefitRule(
+        id: "gold-monthly", name: "Gold voucher", kind: "voucher", minLevel: 3, grant: .monthly, value: 15)
+    static let everyone = BenefitRule(
+        id: "all-quarterly", name: "Quarterly", kind: "coupon", minLevel: 1, grant: .quarterly, value: 1)
     static let yearly = BenefitRule(id: "yearly", name: "Yearly", kind: "gift", minLevel: 2, grant: .yearly, value: 5)
     static let lounge = BenefitRule(
-        id: "lounge", name: "Lounge", kind: "privilege", minLevel: 3, grant: .onReach, value: 40, revokeOnDowngrade: true)
-    static let welcome = BenefitRule(id: "welcome", name: "Welcome", kind: "coupon", minLevel: 2, grant: .onReach, value: 20)
+        id: "lounge", name: "Lounge", kind: "privilege", minLevel: 3, grant: .onReach, value: 40,
+        revokeOnDowngrade: true)
+    static let welcome = BenefitRule(
+        id: "welcome", name: "Welcome", kind: "coupon", minLevel: 2, grant: .onReach, value: 20)
     static let short = BenefitRule(
         id: "short", name: "Short", kind: "coupon", minLevel: 2, grant: .onReach, value: 1, validFor: .seconds(86_400),
         revokeOnDowngrade: true)
@@ -27,11 +31,12 @@ import Testing
         h.send(Fixture.order("r", "2026-04-02T10:00:10+08:00", amount: 100, refund: true))
         h.send(Fixture.order("b", "2026-04-03T10:00:10+08:00", amount: 100))
         h.advance(to: "2026-05-01T00:00:00+08:00")
-        #expect(h.grantLog == [
-            "grant gold-monthly 2026-03 2026-03-15T10:01:00+08:00",
-            "grant gold-monthly 2026-04 2026-04-01T00:00:00+08:00",
-            "grant gold-monthly 2026-05 2026-05-01T00:00:00+08:00",
-        ])
+        #expect(
+            h.grantLog == [
+                "grant gold-monthly 2026-03 2026-03-15T10:01:00+08:00",
+                "grant gold-monthly 2026-04 2026-04-01T00:00:00+08:00",
+                "grant gold-monthly 2026-05 2026-05-01T00:00:00+08:00",
+            ])
         let march = h.grants[0]
         #expect(march["valid_from"] as? String == "2026-03-15T10:01:00+08:00")
         #expect(march["valid_until"] as? String == "2026-04-01T00:00:00+08:00")
@@ -56,10 +61,11 @@ import Testing
         let u1 = h.grants.filter { $0["user_id"] as? String == "u1" }.map { $0["period"] as? String }
         let u2 = h.grants.filter { $0["user_id"] as? String == "u2" }.map { "\($0["benefit_id"]!) \($0["period"]!)" }
         #expect(u1 == ["2026-Q2", "2026-Q3", "2026-Q4", "2027-Q1"])
-        #expect(u2 == [
-            "all-quarterly 2026-Q2", "yearly 2026", "all-quarterly 2026-Q3", "all-quarterly 2026-Q4",
-            "all-quarterly 2027-Q1", "yearly 2027",
-        ])
+        #expect(
+            u2 == [
+                "all-quarterly 2026-Q2", "yearly 2026", "all-quarterly 2026-Q3", "all-quarterly 2026-Q4",
+                "all-quarterly 2027-Q1", "yearly 2027",
+            ])
         #expect(h.grants.first?["valid_until"] as? String == "2026-07-01T00:00:00+08:00")
     }
 
@@ -70,10 +76,11 @@ import Testing
         h.send(Fixture.order("r", "2026-03-01T09:00:10+08:00", amount: 100, refund: true))
         h.send(Fixture.order("b", "2026-03-01T10:00:10+08:00", amount: 100))
         h.advance(to: "2026-03-02T00:00:00+08:00")
-        #expect(h.grantLog == [
-            "grant lounge - 2026-03-01T08:01:00+08:00", "revoke lounge - 2026-03-01T09:01:00+08:00",
-            "grant lounge - 2026-03-01T10:01:00+08:00",
-        ])
+        #expect(
+            h.grantLog == [
+                "grant lounge - 2026-03-01T08:01:00+08:00", "revoke lounge - 2026-03-01T09:01:00+08:00",
+                "grant lounge - 2026-03-01T10:01:00+08:00",
+            ])
         let (grant, revoke, regrant) = (h.grants[0], h.grants[1], h.grants[2])
         #expect(revoke["valid_from"] as? String == grant["valid_from"] as? String)
         #expect(revoke["benefit_name"] as? String == "Lounge")
@@ -126,12 +133,14 @@ import Testing
         h.send(Fixture.order("a", "2026-03-01T08:00:10+08:00", amount: 350))
         h.send(Fixture.order("r", "2026-03-01T09:00:10+08:00", amount: 350, refund: true))
         h.advance(to: "2026-03-02T00:00:00+08:00")
-        #expect(h.transitions == [
-            "1->3 threshold_reached 2026-03-01T08:01:00+08:00", "3->1 growth_reversed 2026-03-01T09:01:00+08:00",
-        ])
-        #expect(h.grantLog.filter { $0.hasPrefix("revoke") } == [
-            "revoke silver-pass - 2026-03-01T09:01:00+08:00", "revoke lounge - 2026-03-01T09:01:00+08:00",
-        ])
+        #expect(
+            h.transitions == [
+                "1->3 threshold_reached 2026-03-01T08:01:00+08:00", "3->1 growth_reversed 2026-03-01T09:01:00+08:00",
+            ])
+        #expect(
+            h.grantLog.filter { $0.hasPrefix("revoke") } == [
+                "revoke silver-pass - 2026-03-01T09:01:00+08:00", "revoke lounge - 2026-03-01T09:01:00+08:00",
+            ])
         #expect(h.grants.filter { $0["action"] as? String == "revoke" }.allSatisfy { $0.number("level") == 1 })
     }
 }

@@ -4,13 +4,16 @@ import Testing
 
 /// SPEC §3 "Levels, cumulative mode" and §7 Levels. Thresholds 0/100/300/600, weights 1.
 @Suite struct LevelCumulativeTests {
-    static let welcome = BenefitRule(id: "silver-welcome", name: "Silver", kind: "coupon", minLevel: 2, grant: .onReach, value: 20)
-    static let gold = BenefitRule(id: "gold-pack", name: "Gold", kind: "coupon", minLevel: 3, grant: .onReach, value: 40)
+    static let welcome = BenefitRule(
+        id: "silver-welcome", name: "Silver", kind: "coupon", minLevel: 2, grant: .onReach, value: 20)
+    static let gold = BenefitRule(
+        id: "gold-pack", name: "Gold", kind: "coupon", minLevel: 3, grant: .onReach, value: 40)
 
     static func rules(grace: Duration = .zero, decay: Double = 0, above: Int = 0) -> Rules {
         Fixture.rules(
             skew: .seconds(400 * 86_400),
-            policy: Policy(mode: .cumulative, downgradeGrace: grace, annualDecayRate: decay, annualDecayAboveLevel: above),
+            policy: Policy(
+                mode: .cumulative, downgradeGrace: grace, annualDecayRate: decay, annualDecayAboveLevel: above),
             benefits: [welcome, gold])
     }
 
@@ -25,9 +28,10 @@ import Testing
         #expect(change["direction"] as? String == "up")
         #expect(change.number("growth") == 350)
         #expect(change["period_growth"] is NSNull)
-        #expect(h.grantLog == [
-            "grant silver-welcome - 2026-03-01T08:01:00+08:00", "grant gold-pack - 2026-03-01T08:01:00+08:00",
-        ])
+        #expect(
+            h.grantLog == [
+                "grant silver-welcome - 2026-03-01T08:01:00+08:00", "grant gold-pack - 2026-03-01T08:01:00+08:00",
+            ])
         #expect(h.grants.allSatisfy { $0.number("level") == 3 && $0["valid_until"] is NSNull })
         #expect(h.updates[0].number("level_after") == 3)
     }
@@ -73,9 +77,10 @@ import Testing
         h.send(Fixture.content("d", "2026-03-01T09:00:10+08:00", kind: "video"))
         h.send(Fixture.order("r", "2026-03-01T10:00:10+08:00", amount: 300, refund: true))
         h.advance(to: "2026-03-01T10:01:00+08:00")
-        #expect(h.transitions == [
-            "1->3 threshold_reached 2026-03-01T08:01:00+08:00", "3->1 growth_reversed 2026-03-01T10:01:00+08:00",
-        ])
+        #expect(
+            h.transitions == [
+                "1->3 threshold_reached 2026-03-01T08:01:00+08:00", "3->1 growth_reversed 2026-03-01T10:01:00+08:00",
+            ])
         #expect(h.levelChanges[1]["direction"] as? String == "down")
     }
 
@@ -85,11 +90,12 @@ import Testing
         var h = Harness(Self.rules(decay: 0.5, above: 1))
         h.send(Fixture.order("a", "2026-03-01T08:00:10+08:00", amount: 350))
         h.advance(to: "2031-01-01T00:00:00+08:00")
-        #expect(h.transitions == [
-            "1->3 threshold_reached 2026-03-01T08:01:00+08:00",
-            "3->2 annual_decay 2027-03-01T08:01:00+08:00",
-            "2->1 annual_decay 2028-03-01T08:01:00+08:00",
-        ])
+        #expect(
+            h.transitions == [
+                "1->3 threshold_reached 2026-03-01T08:01:00+08:00",
+                "3->2 annual_decay 2027-03-01T08:01:00+08:00",
+                "2->1 annual_decay 2028-03-01T08:01:00+08:00",
+            ])
         #expect(h.levelChanges.map { $0.number("growth") } == [350, 175, 87.5])
         #expect(h.engine.userState("u1")?.growth == 87_500_000)
     }
@@ -109,9 +115,10 @@ import Testing
         var h = Harness(Self.rules(decay: 0.9, above: 1))
         h.send(Fixture.order("a", "2028-02-29T09:59:30+08:00", amount: 350))
         h.advance(to: "2029-12-31T00:00:00+08:00")
-        #expect(h.transitions == [
-            "1->3 threshold_reached 2028-02-29T10:00:00+08:00", "3->1 annual_decay 2029-02-28T10:00:00+08:00",
-        ])
+        #expect(
+            h.transitions == [
+                "1->3 threshold_reached 2028-02-29T10:00:00+08:00", "3->1 annual_decay 2029-02-28T10:00:00+08:00",
+            ])
     }
 
     @Test func noDecayForAUserWhoNeverChangedLevelOrIsNotAbove() {

@@ -5,14 +5,17 @@ import Testing
 /// SPEC §4 "A new rule version re-evaluates every user's level (`rules_changed`) and never
 /// re-grants what was already granted".
 @Suite struct LevelRulesChangeTests {
-    static let silver = BenefitRule(id: "silver", name: "Silver", kind: "coupon", minLevel: 2, grant: .onReach, value: 1)
+    static let silver = BenefitRule(
+        id: "silver", name: "Silver", kind: "coupon", minLevel: 2, grant: .onReach, value: 1)
     static let gold = BenefitRule(
         id: "gold", name: "Gold", kind: "privilege", minLevel: 3, grant: .onReach, value: 1, revokeOnDowngrade: true)
 
     static func rules(_ thresholds: [Double], version: String, mode: Policy.Mode = .cumulative) -> Rules {
         Fixture.rules(
             thresholds: thresholds,
-            policy: mode == .staged ? Policy(mode: .staged, protectedUpTo: 1, period: .seconds(86_400 * 365), maintain: 1, recover: 1) : nil,
+            policy: mode == .staged
+                ? Policy(mode: .staged, protectedUpTo: 1, period: .seconds(86_400 * 365), maintain: 1, recover: 1)
+                : nil,
             benefits: [silver, gold], version: version)
     }
 

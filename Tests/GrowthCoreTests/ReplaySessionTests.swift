@@ -6,7 +6,8 @@ import Testing
 @Suite struct ReplaySessionTests {
     static func line(_ text: String) -> [UInt8] { Array(text.utf8) }
 
-    static let order = #"{"event_id":"e1","user_id":"alice","occurred_at":"2026-03-01T08:00:10+08:00","order_id":"o1","amount":"129.50","currency":"CNY","status":"paid"}"#
+    static let order =
+        #"{"event_id":"e1","user_id":"alice","occurred_at":"2026-03-01T08:00:10+08:00","order_id":"o1","amount":"129.50","currency":"CNY","status":"paid"}"#
 
     static func json(_ bytes: [UInt8]) -> [String: Any] {
         (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any] ?? [:]

@@ -36,13 +36,16 @@ struct ReplayTestWorkload {
             let body: Event.Body
             switch rng.int(0...9) {
             case 0...3:
-                body = .order(.init(
-                    orderID: "o\(i)", amount: Double(rng.int(1...40_000)) / 100, currency: rng.int(0...3) == 0 ? "USD" : "CNY",
-                    status: rng.int(0...6) == 0 ? .refunded : .paid))
+                body = .order(
+                    .init(
+                        orderID: "o\(i)", amount: Double(rng.int(1...40_000)) / 100,
+                        currency: rng.int(0...3) == 0 ? "USD" : "CNY",
+                        status: rng.int(0...6) == 0 ? .refunded : .paid))
             case 4...6:
-                body = .content(.init(
-                    contentID: "c\(i)", kind: ["note", "video", "review"][rng.int(0...2)],
-                    action: rng.int(0...7) == 0 ? .deleted : .published, quality: Double(rng.int(0...100)) / 100))
+                body = .content(
+                    .init(
+                        contentID: "c\(i)", kind: ["note", "video", "review"][rng.int(0...2)],
+                        action: rng.int(0...7) == 0 ? .deleted : .published, quality: Double(rng.int(0...100)) / 100))
             default:
                 body = .share(.init(channel: "wechat", contentID: nil))
             }
@@ -54,18 +57,24 @@ struct ReplayTestWorkload {
     /// Rules exercising every feature: caps that do not bind in `generous` mode, grace,
     /// benefits of every grant kind.
     static func rules(mode: Policy.Mode = .cumulative, generousCaps: Bool = false) -> Rules {
-        let policy = mode == .cumulative
-            ? Policy(mode: .cumulative, downgradeGrace: .seconds(3 * 86_400), annualDecayRate: 0.2, annualDecayAboveLevel: 2)
+        let policy =
+            mode == .cumulative
+            ? Policy(
+                mode: .cumulative, downgradeGrace: .seconds(3 * 86_400), annualDecayRate: 0.2, annualDecayAboveLevel: 2)
             : Policy(mode: .staged, protectedUpTo: 2, period: .seconds(20 * 86_400), maintain: 80, recover: 30)
         return Fixture.rules(
             skew: .seconds(400 * 86_400), weights: [0.4, 0.3, 0.3],
             caps: generousCaps ? [1e9, 1e9, 1e9] : [300, 60, 15], thresholds: [0, 100, 300, 700, 1500],
             policy: policy,
             benefits: [
-                BenefitRule(id: "welcome", name: "Welcome", kind: "coupon", minLevel: 2, grant: .onReach, value: 20, validFor: .seconds(30 * 86_400)),
+                BenefitRule(
+                    id: "welcome", name: "Welcome", kind: "coupon", minLevel: 2, grant: .onReach, value: 20,
+                    validFor: .seconds(30 * 86_400)),
                 BenefitRule(id: "monthly", name: "Monthly", kind: "voucher", minLevel: 3, grant: .monthly, value: 15),
                 BenefitRule(id: "q", name: "Quarterly", kind: "voucher", minLevel: 1, grant: .quarterly, value: 1),
-                BenefitRule(id: "lounge", name: "Lounge", kind: "privilege", minLevel: 3, grant: .onReach, value: 40, revokeOnDowngrade: true),
+                BenefitRule(
+                    id: "lounge", name: "Lounge", kind: "privilege", minLevel: 3, grant: .onReach, value: 40,
+                    revokeOnDowngrade: true),
             ])
     }
 }

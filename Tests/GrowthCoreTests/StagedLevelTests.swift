@@ -8,7 +8,8 @@ import Testing
 /// period ends fall on 2027-01-01, 2028-01-01, 2028-12-31 (leap year), 2029-12-31, 08:01.
 @Suite struct StagedLevelTests {
     static let lounge = BenefitRule(
-        id: "lounge", name: "Lounge", kind: "privilege", minLevel: 3, grant: .onReach, value: 40, revokeOnDowngrade: true)
+        id: "lounge", name: "Lounge", kind: "privilege", minLevel: 3, grant: .onReach, value: 40,
+        revokeOnDowngrade: true)
 
     static func rules() -> Rules {
         Fixture.rules(
@@ -27,9 +28,10 @@ import Testing
         var h = Self.start(250)
         h.send(Fixture.order("b", "2026-02-01T08:00:10+08:00", amount: 60))
         h.advance(to: "2026-02-01T08:01:00+08:00")
-        #expect(h.transitions == [
-            "1->2 threshold_reached 2026-01-01T08:01:00+08:00", "2->3 threshold_reached 2026-02-01T08:01:00+08:00",
-        ])
+        #expect(
+            h.transitions == [
+                "1->2 threshold_reached 2026-01-01T08:01:00+08:00", "2->3 threshold_reached 2026-02-01T08:01:00+08:00",
+            ])
         #expect(h.levelChanges.map { $0.number("period_growth") } == [250, 210])
         #expect(h.levelChanges.map { $0.number("growth") } == [250, 310])
         #expect(h.engine.userState("u1")?.periodGrowth == 10_000_000)
@@ -41,17 +43,19 @@ import Testing
         h.advance(to: "2027-12-31T00:00:00+08:00")
         #expect(h.transitions == ["1->3 threshold_reached 2026-01-01T08:01:00+08:00"])
         h.advance(to: "2030-06-01T00:00:00+08:00")
-        #expect(h.transitions == [
-            "1->3 threshold_reached 2026-01-01T08:01:00+08:00", "3->2 maintenance_failed 2028-01-01T08:01:00+08:00",
-        ])
+        #expect(
+            h.transitions == [
+                "1->3 threshold_reached 2026-01-01T08:01:00+08:00", "3->2 maintenance_failed 2028-01-01T08:01:00+08:00",
+            ])
         #expect(h.levelChanges[1].number("period_growth") == 0)
         let s = h.engine.userState("u1")
         #expect(s?.level == 2)
         #expect(s?.recoveringLevel == nil)
         #expect(s?.anchor == Fixture.time("2028-12-31T08:01:00+08:00"))
-        #expect(h.grantLog == [
-            "grant lounge - 2026-01-01T08:01:00+08:00", "revoke lounge - 2028-01-01T08:01:00+08:00",
-        ])
+        #expect(
+            h.grantLog == [
+                "grant lounge - 2026-01-01T08:01:00+08:00", "revoke lounge - 2028-01-01T08:01:00+08:00",
+            ])
     }
 
     @Test func theExcessOfAnUpgradeCountsTowardMaintenance() {
@@ -66,12 +70,13 @@ import Testing
         h.advance(to: "2027-02-01T00:00:00+08:00")
         h.send(Fixture.order("r", "2027-03-01T08:00:10+08:00", amount: 10))
         h.advance(to: "2028-06-01T00:00:00+08:00")
-        #expect(h.transitions == [
-            "1->3 threshold_reached 2026-01-01T08:01:00+08:00",
-            "3->2 maintenance_failed 2027-01-01T08:01:00+08:00",
-            "2->3 recovered 2027-03-01T08:01:00+08:00",
-            "3->2 maintenance_failed 2028-02-29T08:01:00+08:00",
-        ])
+        #expect(
+            h.transitions == [
+                "1->3 threshold_reached 2026-01-01T08:01:00+08:00",
+                "3->2 maintenance_failed 2027-01-01T08:01:00+08:00",
+                "2->3 recovered 2027-03-01T08:01:00+08:00",
+                "3->2 maintenance_failed 2028-02-29T08:01:00+08:00",
+            ])
         #expect(h.levelChanges[2].number("period_growth") == 10)
         #expect(h.grantLog.filter { $0.hasPrefix("grant") }.count == 2)
         #expect(h.grantLog.filter { $0.hasPrefix("revoke") }.count == 2)
@@ -80,12 +85,13 @@ import Testing
     @Test func recoveryChainFallsOneLevelPerPeriodDownToProtected() {
         var h = Self.start(1000)
         h.advance(to: "2032-01-01T00:00:00+08:00")
-        #expect(h.transitions == [
-            "1->5 threshold_reached 2026-01-01T08:01:00+08:00",
-            "5->4 maintenance_failed 2027-01-01T08:01:00+08:00",
-            "4->3 maintenance_failed 2028-01-01T08:01:00+08:00",
-            "3->2 maintenance_failed 2028-12-31T08:01:00+08:00",
-        ])
+        #expect(
+            h.transitions == [
+                "1->5 threshold_reached 2026-01-01T08:01:00+08:00",
+                "5->4 maintenance_failed 2027-01-01T08:01:00+08:00",
+                "4->3 maintenance_failed 2028-01-01T08:01:00+08:00",
+                "3->2 maintenance_failed 2028-12-31T08:01:00+08:00",
+            ])
         #expect(h.engine.userState("u1")?.recoveringLevel == nil)
         #expect(h.engine.userState("u1")?.level == 2)
     }

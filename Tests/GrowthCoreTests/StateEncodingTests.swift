@@ -29,14 +29,23 @@ import Testing
         s.anchor = Instant(millis: 1_650_000_000_000)
         s.periodGrowth = 123_456_789
         s.recoveringLevel = 8
-        s.windows = [WindowAccumulator(start: Instant(millis: 60_000), raw: [1, -2, 3], capped: [1, -2, 0], eventIDs: ["a", "é\"x"], isLate: true)]
+        s.windows = [
+            WindowAccumulator(
+                start: Instant(millis: 60_000), raw: [1, -2, 3], capped: [1, -2, 0], eventIDs: ["a", "é\"x"],
+                isLate: true)
+        ]
         s.caps = DailyCaps(days: [.init(day: 20_000, used: [5, 6, 7])])
         s.seenEvents = ["a": 10, "b": 5, "c": 1_700_000_000_000]
         s.benefits = [
-            BenefitLedger(benefitID: "x", wasGrantedOnce: true, lastPeriod: 24_315,
-                          active: .init(key: .period(24_315), validFrom: Instant(millis: 1), validUntil: Instant(millis: 2))),
-            BenefitLedger(benefitID: "y", active: .init(key: .reach(Instant(millis: 9)), validFrom: Instant(millis: 9), validUntil: nil)),
-            BenefitLedger(benefitID: "z", wasGrantedOnce: true, active: .init(key: .once, validFrom: Instant(millis: 3), validUntil: nil)),
+            BenefitLedger(
+                benefitID: "x", wasGrantedOnce: true, lastPeriod: 24_315,
+                active: .init(key: .period(24_315), validFrom: Instant(millis: 1), validUntil: Instant(millis: 2))),
+            BenefitLedger(
+                benefitID: "y",
+                active: .init(key: .reach(Instant(millis: 9)), validFrom: Instant(millis: 9), validUntil: nil)),
+            BenefitLedger(
+                benefitID: "z", wasGrantedOnce: true,
+                active: .init(key: .once, validFrom: Instant(millis: 3), validUntil: nil)),
         ]
         s.extensions = [7: [1, 2, 3]]
         #expect(try UserState(decoding: s.encode()) == s)
@@ -74,8 +83,10 @@ import Testing
                 for e in events.dropFirst(100) {
                     #expect(original.process(e, into: &a) == restored.process(e, into: &b))
                 }
-                original.advanceWatermark(to: Instant(millis: events.last!.occurredAt.millis + 90 * 86_400_000), into: &a)
-                restored.advanceWatermark(to: Instant(millis: events.last!.occurredAt.millis + 90 * 86_400_000), into: &b)
+                original.advanceWatermark(
+                    to: Instant(millis: events.last!.occurredAt.millis + 90 * 86_400_000), into: &a)
+                restored.advanceWatermark(
+                    to: Instant(millis: events.last!.occurredAt.millis + 90 * 86_400_000), into: &b)
                 #expect(!a.isEmpty)
                 #expect(a == b)
             }
@@ -91,7 +102,9 @@ import Testing
         let users = engine.takeDirtyUsers()
         let total = users.reduce(0) { $0 + (engine.encodedUserState($1)?.count ?? 0) }
         let mean = Double(total) / Double(users.count)
-        print("state bytes per user: \(Int(mean)) (\(users.count) users, \(events.count) events over \(events.count * 30 / 86_400) days)")
+        print(
+            "state bytes per user: \(Int(mean)) (\(users.count) users, \(events.count) events over \(events.count * 30 / 86_400) days)"
+        )
         #expect(mean < 2_000)
     }
 }

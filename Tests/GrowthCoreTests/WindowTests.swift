@@ -24,9 +24,10 @@ import Testing
         h.send(Fixture.order("b", "2026-03-01T08:02:00+08:00", amount: 20))
         #expect(h.send(Fixture.order("c", "2026-03-01T08:00:20+08:00", amount: 5)) == .counted)
         h.advance(to: "2026-03-01T08:03:00+08:00")
-        #expect(h.updates.map { $0["window_start"] as? String } == [
-            "2026-03-01T08:00:00+08:00", "2026-03-01T08:01:00+08:00", "2026-03-01T08:02:00+08:00",
-        ])
+        #expect(
+            h.updates.map { $0["window_start"] as? String } == [
+                "2026-03-01T08:00:00+08:00", "2026-03-01T08:01:00+08:00", "2026-03-01T08:02:00+08:00",
+            ])
         #expect(h.updates.map { $0["late"] as? Bool } == [false, true, false])
         #expect(h.updates.map { $0["event_ids"] as? [String] } == [["a"], ["c"], ["b"]])
         #expect(h.updates.map { $0.number("growth_after") } == [10, 15, 35])

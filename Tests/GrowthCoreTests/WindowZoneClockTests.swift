@@ -16,7 +16,9 @@ import Testing
 
     @Test func localDaysFollowTheZone() {
         let clock = ZoneClock(identifier: "Asia/Shanghai")
-        #expect(clock.dayNumber(Fixture.time("2026-03-01T15:59:59Z")) + 1 == clock.dayNumber(Fixture.time("2026-03-01T16:00:00Z")))
+        #expect(
+            clock.dayNumber(Fixture.time("2026-03-01T15:59:59Z")) + 1
+                == clock.dayNumber(Fixture.time("2026-03-01T16:00:00Z")))
     }
 
     @Test func periodStartsAreLocalMidnights() {

@@ -40,10 +40,11 @@ public struct PartitionEngine: Sendable {
     public mutating func process(_ event: Event, into outputs: inout [OutputRecord]) -> Disposition {
         let t = event.occurredAt
         if let wm = watermark, t.millis - wm.millis > rules.maxFutureSkew {
-            return .refused(DecodeError(
-                .tooFarInFuture,
-                "occurred_at is more than max_future_skew (\(Self.text(millis: rules.maxFutureSkew))) ahead of partition "
-                    + "\(partition)'s watermark \(rules.clock.rfc3339(wm))"))
+            return .refused(
+                DecodeError(
+                    .tooFarInFuture,
+                    "occurred_at is more than max_future_skew (\(Self.text(millis: rules.maxFutureSkew))) ahead "
+                        + "of partition \(partition)'s watermark \(rules.clock.rfc3339(wm))"))
         }
         let disposition = count(event)
         if maxEventTime.map({ t > $0 }) ?? true { maxEventTime = t }

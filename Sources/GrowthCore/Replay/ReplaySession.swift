@@ -31,8 +31,9 @@ public struct ReplaySession: Sendable {
         case .success(let event):
             if case .refused(let error) = runner.feed(event) {
                 deadLetters.append(
-                    deadLetter(record, number: number, error: error, key: event.userID,
-                               partition: runner.partition(of: event.userID)))
+                    deadLetter(
+                        record, number: number, error: error, key: event.userID,
+                        partition: runner.partition(of: event.userID)))
             }
         }
     }
@@ -55,8 +56,10 @@ public struct ReplaySession: Sendable {
         for record in runner.outputs(topic) {
             var w = JSONWriter(capacity: record.value.count + record.key.utf8.count + 24)
             w.beginObject()
-            w.key("key"); w.string(record.key)
-            w.key("value"); w.raw(record.value)
+            w.key("key")
+            w.string(record.key)
+            w.key("value")
+            w.raw(record.value)
             w.endObject()
             try body(w.bytes)
         }
@@ -71,16 +74,24 @@ public struct ReplaySession: Sendable {
         w.beginObject()
         w.key("key")
         if let key { w.string(key) } else { w.null() }
-        w.key("value"); w.raw(record.valueJSON)
-        w.key("headers"); w.beginObject()
-        w.key("error_code"); w.string(error.code.rawValue)
-        w.key("error_message"); w.string(error.message)
-        w.key("source_topic"); w.string("growth.\(record.topic.rawValue)")
+        w.key("value")
+        w.raw(record.valueJSON)
+        w.key("headers")
+        w.beginObject()
+        w.key("error_code")
+        w.string(error.code.rawValue)
+        w.key("error_message")
+        w.string(error.message)
+        w.key("source_topic")
+        w.string("growth.\(record.topic.rawValue)")
         w.key("source_partition")
         if let partition { w.string(String(partition)) } else { w.null() }
-        w.key("source_offset"); w.string(String(number))
-        w.key("source_timestamp"); w.null()
-        w.key("rule_version"); w.string(runner.rules.version)
+        w.key("source_offset")
+        w.string(String(number))
+        w.key("source_timestamp")
+        w.null()
+        w.key("rule_version")
+        w.string(runner.rules.version)
         w.endObject()
         w.endObject()
         return w.bytes

@@ -86,15 +86,26 @@ public struct ZoneClock: Sendable {
         let days = floorDiv(lm, Self.dayMillis)
         let (y, m, d) = Self.civil(fromDays: days)
         let ms = Int(lm - days * Self.dayMillis)
-        pad(y, 4, &out); out.append(0x2D); pad(m, 2, &out); out.append(0x2D); pad(d, 2, &out)
+        pad(y, 4, &out)
+        out.append(0x2D)
+        pad(m, 2, &out)
+        out.append(0x2D)
+        pad(d, 2, &out)
         out.append(0x54)
-        pad(ms / 3_600_000, 2, &out); out.append(0x3A)
-        pad(ms / 60_000 % 60, 2, &out); out.append(0x3A)
+        pad(ms / 3_600_000, 2, &out)
+        out.append(0x3A)
+        pad(ms / 60_000 % 60, 2, &out)
+        out.append(0x3A)
         pad(ms / 1000 % 60, 2, &out)
-        if ms % 1000 != 0 { out.append(0x2E); pad(ms % 1000, 3, &out) }
+        if ms % 1000 != 0 {
+            out.append(0x2E)
+            pad(ms % 1000, 3, &out)
+        }
         out.append(offset < 0 ? 0x2D : 0x2B)
         let a = abs(offset) / 60
-        pad(a / 60, 2, &out); out.append(0x3A); pad(a % 60, 2, &out)
+        pad(a / 60, 2, &out)
+        out.append(0x3A)
+        pad(a % 60, 2, &out)
     }
 
     @inline(__always)
