@@ -14,6 +14,7 @@ struct GrowthStreamCommand: AsyncParsableCommand {
             GenerateCommand.self,
             RulesCommand.self,
             BenchCommand.self,
+            ReplayCommand.self,
         ]
     )
 }

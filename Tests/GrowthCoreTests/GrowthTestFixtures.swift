@@ -17,16 +17,23 @@ enum Fixture {
             version: version, timezone: timezone,
             window: WindowRules(size: size, grace: grace, idleClose: .seconds(30), maxFutureSkew: skew),
             dedupHorizon: dedup,
-            dimensions: Dimension.allCases.map { DimensionRule(dimension: $0, weight: weights[$0.rawValue], dailyCap: caps[$0.rawValue]) },
-            points: PointRules(orderPerUnit: 1, currencies: ["CNY": 1, "USD": 7.1], content: ["note": 10, "video": 30, "review": 5], share: 5),
-            levels: thresholds.enumerated().map { LevelRule(level: $0.offset + 1, name: names[$0.offset], threshold: $0.element) },
+            dimensions: Dimension.allCases.map {
+                DimensionRule(dimension: $0, weight: weights[$0.rawValue], dailyCap: caps[$0.rawValue])
+            },
+            points: PointRules(
+                orderPerUnit: 1, currencies: ["CNY": 1, "USD": 7.1], content: ["note": 10, "video": 30, "review": 5],
+                share: 5),
+            levels: thresholds.enumerated().map {
+                LevelRule(level: $0.offset + 1, name: names[$0.offset], threshold: $0.element)
+            },
             policy: policy ?? Policy(mode: mode),
             benefits: benefits, signals: SignalRules())
     }
 
     static func time(_ text: String) -> Instant {
         let f = ISO8601DateFormatter()
-        f.formatOptions = text.contains(".") ? [.withInternetDateTime, .withFractionalSeconds] : [.withInternetDateTime]
+        f.formatOptions =
+            text.contains(".") ? [.withInternetDateTime, .withFractionalSeconds] : [.withInternetDateTime]
         guard let date = f.date(from: text) else { fatalError("bad test time \(text)") }
         return Instant(millis: Int64((date.timeIntervalSince1970 * 1000).rounded()))
     }
@@ -35,16 +42,20 @@ enum Fixture {
         _ id: String, _ at: String, user: String = "u1", amount: Double, currency: String = "CNY",
         refund: Bool = false
     ) -> Event {
-        Event(eventID: id, userID: user, occurredAt: time(at),
-              body: .order(.init(orderID: "o-\(id)", amount: amount, currency: currency, status: refund ? .refunded : .paid)))
+        Event(
+            eventID: id, userID: user, occurredAt: time(at),
+            body: .order(
+                .init(orderID: "o-\(id)", amount: amount, currency: currency, status: refund ? .refunded : .paid)))
     }
 
     static func content(
         _ id: String, _ at: String, user: String = "u1", kind: String = "note", quality: Double = 1,
         deleted: Bool = false
     ) -> Event {
-        Event(eventID: id, userID: user, occurredAt: time(at),
-              body: .content(.init(contentID: "c-\(id)", kind: kind, action: deleted ? .deleted : .published, quality: quality)))
+        Event(
+            eventID: id, userID: user, occurredAt: time(at),
+            body: .content(
+                .init(contentID: "c-\(id)", kind: kind, action: deleted ? .deleted : .published, quality: quality)))
     }
 
     static func share(_ id: String, _ at: String, user: String = "u1") -> Event {

@@ -17,7 +17,8 @@ extension EngineRules {
         }
     }
 
-    func reach(_ b: BenefitRule, user: String, _ s: inout UserState, at t: Instant, into outputs: inout [OutputRecord]) {
+    func reach(_ b: BenefitRule, user: String, _ s: inout UserState, at t: Instant, into outputs: inout [OutputRecord])
+    {
         guard b.grant == .onReach else {
             if s.isActive { grantCurrentPeriod(b, user: user, &s, at: t, into: &outputs) }
             return
@@ -52,7 +53,8 @@ extension EngineRules {
         outputs.append(grantRecord(user: user, benefit: b, grant: grant, isRevoke: false, level: s.level, at: t))
     }
 
-    func revoke(_ b: BenefitRule, user: String, _ s: inout UserState, at t: Instant, into outputs: inout [OutputRecord]) {
+    func revoke(_ b: BenefitRule, user: String, _ s: inout UserState, at t: Instant, into outputs: inout [OutputRecord])
+    {
         guard let i = s.benefits.firstIndex(where: { $0.benefitID == b.id }), let grant = s.benefits[i].active else {
             return
         }

@@ -4,7 +4,8 @@
 extension PartitionEngine {
     /// What is due next for a user, in the §7 order at equal times.
     enum Due: Int, Comparable {
-        case windowClose = 0, graceDeadline, annualDecay, periodEnd
+        case windowClose = 0
+        case graceDeadline, annualDecay, periodEnd
         static func < (a: Due, b: Due) -> Bool { a.rawValue < b.rawValue }
     }
 
@@ -78,7 +79,8 @@ extension PartitionEngine {
         for d in Dimension.allCases { weighted[d.rawValue] = rules.weighted(w.capped[d.rawValue], d) }
         let delta = weighted[0] + weighted[1] + weighted[2]
         s.growth = max(0, s.growth + delta)
-        let change = rules.isStaged
+        let change =
+            rules.isStaged
             ? rules.stagedAfterWindow(&s, delta: delta, at: end) : rules.cumulativeAfterWindow(&s, at: end)
         outputs.append(
             rules.updateRecord(

@@ -40,10 +40,11 @@ public struct PartitionEngine: Sendable {
     public mutating func process(_ event: Event, into outputs: inout [OutputRecord]) -> Disposition {
         let t = event.occurredAt
         if let wm = watermark, t.millis - wm.millis > rules.maxFutureSkew {
-            return .refused(DecodeError(
-                .tooFarInFuture,
-                "occurred_at is more than max_future_skew (\(rules.maxFutureSkew) ms) ahead of partition "
-                    + "\(partition)'s watermark \(rules.clock.rfc3339(wm))"))
+            return .refused(
+                DecodeError(
+                    .tooFarInFuture,
+                    "occurred_at is more than max_future_skew (\(Self.text(millis: rules.maxFutureSkew))) ahead "
+                        + "of partition \(partition)'s watermark \(rules.clock.rfc3339(wm))"))
         }
         let disposition = count(event)
         if maxEventTime.map({ t > $0 }) ?? true { maxEventTime = t }
@@ -77,6 +78,15 @@ public struct PartitionEngine: Sendable {
         dirty.insert(user)
         reschedule(user, s)
         return .counted
+    }
+
+    /// `1d`, `2h`, `30s`, `1500ms`: a duration as the rules file writes it.
+    static func text(millis: Int64) -> String {
+        for (unit, size) in [("d", Int64(86_400_000)), ("h", 3_600_000), ("m", 60_000), ("s", 1000)]
+        where millis >= size && millis % size == 0 {
+            return "\(millis / size)\(unit)"
+        }
+        return "\(millis)ms"
     }
 
     private var lateBoundary: Instant? {

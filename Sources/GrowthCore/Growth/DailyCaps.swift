@@ -6,6 +6,10 @@ public struct DailyCaps: Sendable, Equatable {
     public struct Day: Sendable, Equatable {
         public var day: Int64
         public var used: [Int64]
+        public init(day: Int64, used: [Int64]) {
+            self.day = day
+            self.used = used
+        }
     }
 
     public private(set) var days: [Day] = []

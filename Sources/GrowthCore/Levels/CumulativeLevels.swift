@@ -31,7 +31,7 @@ extension EngineRules {
     /// The next anniversary that decays growth, if the user is above `above_level`.
     func nextDecay(_ s: UserState) -> Instant? {
         guard !isStaged, rules.policy.annualDecayRate > 0, s.level > rules.policy.annualDecayAboveLevel,
-              let last = s.lastLevelChange
+            let last = s.lastLevelChange
         else { return nil }
         return clock.anniversary(of: last, years: s.decaysApplied + 1)
     }

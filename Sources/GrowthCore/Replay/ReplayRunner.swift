@@ -51,13 +51,12 @@ public struct ReplayRunner: Sendable {
 
     /// Everything emitted so far for `topic`, sorted by key, then emission order.
     public func outputs(_ topic: OutputTopic) -> [OutputRecord] {
-        let records = emitted.enumerated().filter { $0.element.topic == topic }
-        return records.sorted { a, b in
-            if a.element.key != b.element.key {
-                return a.element.key.utf8.lexicographicallyPrecedes(b.element.key.utf8)
-            }
-            return a.offset < b.offset
-        }.map(\.element)
+        var indices = emitted.indices.filter { emitted[$0].topic == topic }
+        indices.sort { a, b in
+            let (x, y) = (emitted[a].key, emitted[b].key)
+            return x == y ? a < b : x.utf8.lexicographicallyPrecedes(y.utf8)
+        }
+        return indices.map { emitted[$0] }
     }
 
     public var allOutputs: [OutputRecord] { emitted }

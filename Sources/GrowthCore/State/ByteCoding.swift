@@ -1,7 +1,11 @@
 /// A state record that cannot be decoded (SPEC §4 Exactly once: state is restored from the
 /// changelog, so a corrupt record must be refused, never half-read).
 public struct StateError: Error, Sendable, Equatable, CustomStringConvertible {
-    public enum Code: String, Sendable { case truncated, unknownVersion = "unknown_version", malformed }
+    public enum Code: String, Sendable {
+        case truncated
+        case unknownVersion = "unknown_version"
+        case malformed
+    }
     public var code: Code
     public var message: String
     public init(_ code: Code, _ message: String) {

@@ -26,7 +26,10 @@ extension UserState {
         w.count(windows.count)
         for win in windows {
             w.int(win.start.millis)
-            for d in 0..<3 { w.int(win.raw[d]); w.int(win.capped[d]) }
+            for d in 0..<3 {
+                w.int(win.raw[d])
+                w.int(win.capped[d])
+            }
             w.byte(win.isLate ? 1 : 0)
             w.count(win.eventIDs.count)
             for id in win.eventIDs { w.string(id) }
@@ -115,8 +118,12 @@ extension BenefitLedger {
         guard let a = active else { return }
         switch a.key {
         case .once: w.byte(0)
-        case .reach(let t): w.byte(1); w.int(t.millis)
-        case .period(let k): w.byte(2); w.int(k)
+        case .reach(let t):
+            w.byte(1)
+            w.int(t.millis)
+        case .period(let k):
+            w.byte(2)
+            w.int(k)
         }
         w.int(a.validFrom.millis)
         w.byte(a.validUntil == nil ? 0 : 1)

@@ -86,27 +86,36 @@ public struct ZoneClock: Sendable {
         let days = floorDiv(lm, Self.dayMillis)
         let (y, m, d) = Self.civil(fromDays: days)
         let ms = Int(lm - days * Self.dayMillis)
-        pad(y, 4, &out); out.append(0x2D); pad(m, 2, &out); out.append(0x2D); pad(d, 2, &out)
+        pad(y, 4, &out)
+        out.append(0x2D)
+        pad(m, 2, &out)
+        out.append(0x2D)
+        pad(d, 2, &out)
         out.append(0x54)
-        pad(ms / 3_600_000, 2, &out); out.append(0x3A)
-        pad(ms / 60_000 % 60, 2, &out); out.append(0x3A)
+        pad(ms / 3_600_000, 2, &out)
+        out.append(0x3A)
+        pad(ms / 60_000 % 60, 2, &out)
+        out.append(0x3A)
         pad(ms / 1000 % 60, 2, &out)
-        if ms % 1000 != 0 { out.append(0x2E); pad(ms % 1000, 3, &out) }
+        if ms % 1000 != 0 {
+            out.append(0x2E)
+            pad(ms % 1000, 3, &out)
+        }
         out.append(offset < 0 ? 0x2D : 0x2B)
         let a = abs(offset) / 60
-        pad(a / 60, 2, &out); out.append(0x3A); pad(a % 60, 2, &out)
+        pad(a / 60, 2, &out)
+        out.append(0x3A)
+        pad(a % 60, 2, &out)
     }
 
+    @inline(__always)
     private func pad(_ value: Int, _ width: Int, _ out: inout [UInt8]) {
-        var digits = [UInt8](repeating: 0x30, count: width)
-        var v = value
-        var i = width - 1
-        while i >= 0 {
-            digits[i] = 0x30 + UInt8(v % 10)
-            v /= 10
-            i -= 1
+        var divisor = 1
+        for _ in 1..<width { divisor *= 10 }
+        while divisor > 0 {
+            out.append(0x30 + UInt8(value / divisor % 10))
+            divisor /= 10
         }
-        out.append(contentsOf: digits)
     }
 
     // MARK: civil calendar (proleptic Gregorian)

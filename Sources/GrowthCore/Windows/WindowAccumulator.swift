@@ -9,8 +9,10 @@ public struct WindowAccumulator: Sendable, Equatable {
     public var eventIDs: [String]
     public var isLate: Bool
 
-    public init(start: Instant, raw: [Int64] = [0, 0, 0], capped: [Int64] = [0, 0, 0], eventIDs: [String] = [],
-                isLate: Bool = false) {
+    public init(
+        start: Instant, raw: [Int64] = [0, 0, 0], capped: [Int64] = [0, 0, 0], eventIDs: [String] = [],
+        isLate: Bool = false
+    ) {
         self.start = start
         self.raw = raw
         self.capped = capped
