@@ -49,7 +49,7 @@ extension Processor {
             var task = StreamTask<Engine>(
                 partition: partition, partitionCount: partitionCount, rules: configuration.rules, decoder: decoder)
             let state = restored[partition] ?? ChangelogRestore()
-            try task.restore(from: state)
+            try task.restore(from: state, rules: configuration.rules)
             records += state.recordsRead
             bytes += state.bytesRead
             for role in InputRole.allCases {

@@ -159,7 +159,7 @@ public final class Processor<Engine: TaskEngine> {
     func drainAll(force: Bool) throws {
         var actions: [TaskAction] = []
         for partition in tasks.keys.sorted() {
-            guard var task = tasks[partition], task.bufferedCount > 0 else { continue }
+            guard var task = tasks[partition], task.bufferedCount > 0 || !task.pendingActions.isEmpty else { continue }
             let now = clock.now
             var blocked = false
             task.drain(mayProceedWithout: { role, next in

@@ -22,6 +22,8 @@ public struct StreamTask<Engine: TaskEngine> {
     /// Changed since the last checkpoint.
     public internal(set) var isDirty = false
     public internal(set) var counters = TaskCounters()
+    /// Outputs of a rules change at restore, produced with the next actions.
+    public private(set) var pendingActions: [TaskAction] = []
     /// An event was counted since the last idle close, so windows may be open.
     public private(set) var hasOpenWindows = false
 
@@ -33,7 +35,9 @@ public struct StreamTask<Engine: TaskEngine> {
     }
 
     /// Installs restored state (SPEC §4: restore before processing).
-    public mutating func restore(from restored: ChangelogRestore) throws {
+    /// Installs restored state (SPEC §4: restore before processing) and re-evaluates users
+    /// saved under another rule version; what that emits goes out with the next actions.
+    public mutating func restore(from restored: ChangelogRestore, rules: Rules) throws {
         for (user, bytes) in restored.users { try engine.restore(user: user, from: bytes) }
         if let checkpoint = restored.checkpoint {
             try engine.restorePartitionState(from: checkpoint.partitionState)
@@ -43,6 +47,12 @@ public struct StreamTask<Engine: TaskEngine> {
         abandoned = restored.abandonedSequences
         hasOpenWindows = engine.hasOpenWindows
         _ = engine.takeDirtyUsers()
+        var outputs: [OutputRecord] = []
+        engine.applyRulesChange(to: rules, into: &outputs)
+        if !outputs.isEmpty {
+            isDirty = true
+            pendingActions = outputs.map { .output($0) }
+        }
     }
 
     public mutating func enqueue(_ record: BufferedRecord) {
@@ -57,6 +67,10 @@ public struct StreamTask<Engine: TaskEngine> {
     public mutating func drain(
         mayProceedWithout: (InputRole, Int64?) -> Bool, into actions: inout [TaskAction]
     ) {
+        if !pendingActions.isEmpty {
+            actions += pendingActions
+            pendingActions = []
+        }
         var outputs: [OutputRecord] = []
         while let role = nextRole(mayProceedWithout: mayProceedWithout) {
             let record = buffers[role.rawValue][heads[role.rawValue]]
@@ -124,6 +138,10 @@ public struct StreamTask<Engine: TaskEngine> {
 
     /// `idle_close` (SPEC §4): closes the windows this task holds.
     public mutating func closeIdleWindows(into actions: inout [TaskAction]) {
+        if !pendingActions.isEmpty {
+            actions += pendingActions
+            pendingActions = []
+        }
         guard hasOpenWindows else { return }
         var outputs: [OutputRecord] = []
         engine.closeIdleWindows(into: &outputs)

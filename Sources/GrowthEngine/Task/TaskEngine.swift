@@ -8,6 +8,9 @@ public protocol TaskEngine {
     mutating func handle(_ event: Event, into outputs: inout [OutputRecord]) -> EventOutcome
     /// `idle_close`: closes the windows held without firing timers beyond the event time seen.
     mutating func closeIdleWindows(into outputs: inout [OutputRecord])
+    /// A new rule version re-evaluates every restored user saved under another version
+    /// (SPEC §4 `rules_changed`); nothing happens when the version is unchanged.
+    mutating func applyRulesChange(to rules: Rules, into outputs: inout [OutputRecord])
     /// Users whose state changed since the last call.
     mutating func takeDirtyUsers() -> [String]
     func encodedUserState(_ user: String) -> [UInt8]?
