@@ -42,26 +42,9 @@ public struct DemoRun {
         var config = ProcessorConfiguration(
             kafka: kafka, rules: rules, appID: appID, instanceID: "demo-1", topicPrefix: "")
         config.commitInterval = .milliseconds(100)
-        let latest = Mutex<ProcessorStatus?>(nil)
-        let stop = Atomic<Bool>(false)
-        let processorDone = DispatchSemaphore(value: 0)
-        let processorFailure = Mutex<String?>(nil)
         let clock = ContinuousClock()
         let started = clock.now
-        let processorConfig = config
-        let processorLogger = logger
-        let thread = Thread {
-            do {
-                let processor = try Processor<PartitionEngine>(configuration: processorConfig, logger: processorLogger)
-                processor.onCheckpoint = { status in latest.withLock { $0 = status } }
-                try processor.run(shouldStop: { stop.load(ordering: .relaxed) })
-            } catch {
-                processorFailure.withLock { $0 = "\(error)" }
-            }
-            processorDone.signal()
-        }
-        thread.stackSize = 8 << 20
-        thread.start()
+        let processor = ProcessorThread(configuration: config, logger: logger)
 
         // The workload, produced while the processor runs. Record timestamps follow the
         // workload's order, which is the order the tasks merge their inputs in.
@@ -80,23 +63,23 @@ public struct DemoRun {
         // Wait for the processor: everything consumed, windows closed, nothing in flight.
         var finished = false
         var allConsumedAt: ContinuousClock.Instant?
+        var firstConsumedAt: ContinuousClock.Instant?
         while !finished {
             if shouldStop() { break }
-            if let failure = processorFailure.withLock({ $0 }) { throw ProcessorError("processor failed: \(failure)") }
-            let status = latest.withLock { $0 }
-            if let status {
+            if let failure = processor.failureMessage { throw ProcessorError("processor failed: \(failure)") }
+            if let status = processor.status {
                 let consumed = status.counters.total(status.counters.consumed)
                 progress.show(consumed: consumed, total: records.count, elapsed: clock.now - started, status: status)
+                if consumed > 0 && firstConsumedAt == nil { firstConsumedAt = clock.now }
                 if consumed == records.count && allConsumedAt == nil { allConsumedAt = clock.now }
                 finished = consumed == records.count && status.busyTasks == 0 && status.tasksWithOpenWindows == 0
             }
-            _ = processorDone.wait(timeout: .now() + .milliseconds(200))
+            _ = processor.waitForExit(timeout: .milliseconds(200))
         }
-        stop.store(true, ordering: .relaxed)
-        processorDone.wait()
+        processor.stop()
         progress.finish()
-        if let failure = processorFailure.withLock({ $0 }) { throw ProcessorError("processor failed: \(failure)") }
-        let status = latest.withLock { $0 } ?? ProcessorStatus()
+        if let failure = processor.failureMessage { throw ProcessorError("processor failed: \(failure)") }
+        let status = processor.status ?? ProcessorStatus()
 
         // Read back what a read_committed consumer sees, and replay the same records.
         var actual: [OutputTopic: [ReadRecord]] = [:]
@@ -106,7 +89,7 @@ public struct DemoRun {
         let replay = DemoReplay(rules: rules, partitions: partitions, records: records)
         return DemoReport(
             inputs: records.count, status: status, actual: actual, replay: replay,
-            processingTime: (allConsumedAt ?? clock.now) - started)
+            processingTime: (allConsumedAt ?? clock.now) - (firstConsumedAt ?? started))
     }
 }
 

@@ -21,13 +21,11 @@ extension Processor {
             try beginTransactionIfNeeded()
             var seals: [(Int32, ChangelogRecord)] = []
             for partition in dirty {
-                var task = tasks[partition]!
-                for record in task.checkpointRecords() {
+                for record in tasks[partition]!.checkpointRecords() {
                     if case .checkpoint = record { seals.append((partition, record)) } else {
                         try produceChangelog(record, partition: partition)
                     }
                 }
-                tasks[partition] = task
             }
             try flushChecked()
             for (partition, seal) in seals { try produceChangelog(seal, partition: partition) }

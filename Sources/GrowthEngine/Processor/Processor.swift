@@ -116,7 +116,7 @@ public final class Processor<Engine: TaskEngine> {
             let message = batch[index]
             if message.error != nil { continue }
             let (role, topic) = role(of: message)
-            guard var task = tasks[message.partition] else { continue }
+            guard tasks[message.partition] != nil else { continue }
             var inputTopic = topic ?? .orders
             var sourcePartition: Int32?
             var sourceOffset: Int64?
@@ -128,12 +128,11 @@ public final class Processor<Engine: TaskEngine> {
                 sourcePartition = message.header("gs_source_partition").flatMap { Int32(String(decoding: $0, as: UTF8.self)) }
                 sourceOffset = message.header("gs_source_offset").flatMap { Int64(String(decoding: $0, as: UTF8.self)) }
             }
-            task.enqueue(
+            tasks[message.partition]!.enqueue(
                 BufferedRecord(
                     role: role, topic: inputTopic, partition: message.partition, offset: message.offset,
                     timestamp: message.timestamp ?? 0, key: message.key.map { Array($0) },
                     value: message.value.map { Array($0) }, sourcePartition: sourcePartition, sourceOffset: sourceOffset))
-            tasks[message.partition] = task
             lastActivity[message.partition] = now
         }
         try drainAll(force: false)
@@ -159,18 +158,20 @@ public final class Processor<Engine: TaskEngine> {
     func drainAll(force: Bool) throws {
         var actions: [TaskAction] = []
         for partition in tasks.keys.sorted() {
-            guard var task = tasks[partition], task.bufferedCount > 0 || !task.pendingActions.isEmpty else { continue }
+            guard tasks[partition].map({ $0.bufferedCount > 0 || !$0.pendingActions.isEmpty }) == true else { continue }
             let now = clock.now
             var blocked = false
-            task.drain(mayProceedWithout: { role, next in
+            tasks[partition]!.drain(mayProceedWithout: { role, next in
                 if force || self.isCaughtUp(role, partition: partition, next: next) { return true }
                 if let since = self.blockedSince[partition], now - since >= self.configuration.taskIdle { return true }
                 blocked = true
                 return false
             }, into: &actions)
-            tasks[partition] = task
             if blocked {
-                if blockedSince[partition] == nil { blockedSince[partition] = now }
+                if blockedSince[partition] == nil {
+                    blockedSince[partition] = now
+                    logger.debug("task \(partition) waits for input: \(InputRole.allCases.map { role in (role, consumer.cachedWatermarks(KafkaTopicPartition(configuration.topics.name(of: role), partition))) })")
+                }
             } else {
                 blockedSince[partition] = nil
             }
@@ -191,10 +192,10 @@ public final class Processor<Engine: TaskEngine> {
         let now = clock.now
         var actions: [TaskAction] = []
         for partition in tasks.keys.sorted() {
-            guard let last = lastActivity[partition], now - last >= idle, var task = tasks[partition] else { continue }
-            guard task.bufferedCount == 0 else { continue }
-            task.closeIdleWindows(into: &actions)
-            tasks[partition] = task
+            guard let last = lastActivity[partition], now - last >= idle,
+                tasks[partition].map({ $0.bufferedCount == 0 }) == true
+            else { continue }
+            tasks[partition]!.closeIdleWindows(into: &actions)
             lastActivity[partition] = nil
         }
         try apply(actions)
