@@ -1,4 +1,5 @@
 import ArgumentParser
+import GrowthCore
 import GrowthEngine
 
 /// `growthstream bench`: the shipped benchmarks (SPEC §6).
@@ -6,7 +7,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Run the shipped benchmarks (build with -c release).",
-        subcommands: [Decode.self, Fuzz.self]
+        subcommands: [Decode.self, Pipeline.self, Fuzz.self]
     )
 
     /// `growthstream bench decode [--events N]`: EventDecoder vs Foundation JSONDecoder.
@@ -23,6 +24,22 @@ struct BenchCommand: ParsableCommand {
 
         func run() throws {
             print(DecodeBenchmark.run(events: events))
+        }
+    }
+
+    /// `growthstream bench pipeline`: the processor end to end vs the raw librdkafka ceiling.
+    struct Pipeline: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "End to end through the embedded broker with exactly-once on, as a ratio to raw librdkafka.")
+
+        @Option(help: "Input events (the embedded broker keeps ~5 MB per partition).") var events: Int = 100_000
+        @Option(help: "Users.") var users: Int = 5_000
+        @Option(help: "The rules file.") var rules: String = "rules/default.yaml"
+        @Option(help: "Directory of topic contract files.") var topicsDir: String = TopicContracts.defaultDirectory
+
+        func run() throws {
+            let loaded = try loadRulesOrExit(rules)
+            print(try PipelineBenchmark.run(rules: loaded, topicsDir: topicsDir, events: events, users: users))
         }
     }
 
