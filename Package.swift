@@ -46,7 +46,10 @@ let package = Package(
             dependencies: ["GrowthCore", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: strict
         ),
-        .testTarget(name: "GrowthEngineTests", dependencies: ["GrowthEngine", "GrowthCore"], swiftSettings: strict),
+        .testTarget(
+            name: "GrowthEngineTests", dependencies: ["GrowthEngine", "GrowthCore"], exclude: ["Fixtures"],
+            swiftSettings: strict
+        ),
         .testTarget(name: "GrowthKafkaTests", dependencies: ["GrowthKafka"], swiftSettings: strict),
         .testTarget(
             name: "EndToEndTests",

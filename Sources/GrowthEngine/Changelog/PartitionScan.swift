@@ -3,6 +3,17 @@ import GrowthKafka
 /// Reads partitions of a topic from the beginning to their current end (read_committed),
 /// handing every record to `body`: the processor's restore, the demo's read-back, the tests.
 public enum PartitionScan {
+    /// Partitions whose oldest records are gone (low watermark > 0): on the embedded broker,
+    /// the ~5 MB per partition retention.
+    public static func truncatedPartitions(topic: String, kafka: KafkaConfiguration) throws -> [Int32] {
+        let reader = try KafkaConsumer(
+            configuration: KafkaConsumerConfiguration(base: kafka, groupID: "growthstream-probe"), logHandler: { _ in })
+        defer { reader.close() }
+        return try (0..<Int32(reader.partitionCount(topic: topic))).filter {
+            try reader.watermarks(KafkaTopicPartition(topic, $0)).low > 0
+        }
+    }
+
     public static func readToEnd(
         topic: String, partitions: [Int32]? = nil, kafka: KafkaConfiguration, groupID: String,
         logHandler: @escaping @Sendable (KafkaLogLine) -> Void = { _ in }, timeout: Duration = .seconds(600),

@@ -10,11 +10,14 @@ public struct DemoReport {
     public let deadLettersMatch: Bool
     let actual: [OutputTopic: [ReadRecord]]
     let processingTime: Duration
+    /// Output partitions whose oldest records the embedded broker dropped (retention).
+    public let truncated: [String]
 
     init(
         inputs: Int, status: ProcessorStatus, actual: [OutputTopic: [ReadRecord]], replay: DemoReplay,
-        processingTime: Duration
+        truncated: [String], processingTime: Duration
     ) {
+        self.truncated = truncated
         self.inputs = inputs
         self.status = status
         self.actual = actual
@@ -74,6 +77,11 @@ public struct DemoReport {
         lines.append("")
         lines.append("exactly-once check (committed outputs vs replay of the same events): \(comparison.summary)")
         lines.append("dead letters vs replay: \(deadLettersMatch ? "equal" : "DIFFERENT")")
+        if !truncated.isEmpty {
+            lines.append(
+                "NOTE: the embedded broker dropped the oldest records of \(truncated.joined(separator: ", ")) "
+                    + "(it keeps ~5 MB per partition): run the demo with fewer --events")
+        }
         lines.append(comparison.isEqual && deadLettersMatch ? "RESULT: PASS" : "RESULT: FAIL")
         return lines.joined(separator: "\n")
     }

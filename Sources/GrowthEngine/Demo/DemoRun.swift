@@ -83,13 +83,16 @@ public struct DemoRun {
 
         // Read back what a read_committed consumer sees, and replay the same records.
         var actual: [OutputTopic: [ReadRecord]] = [:]
+        var truncated: [String] = []
         for topic in OutputTopic.allCases {
-            actual[topic] = try TopicReader.readAll(topic: names.outputs[topic]!, kafka: kafka)
+            let name = names.outputs[topic]!
+            actual[topic] = try TopicReader.readAll(topic: name, kafka: kafka)
+            truncated += try PartitionScan.truncatedPartitions(topic: name, kafka: kafka).map { "\(name)[\($0)]" }
         }
         let replay = DemoReplay(rules: rules, partitions: partitions, records: records)
         return DemoReport(
             inputs: records.count, status: status, actual: actual, replay: replay,
-            processingTime: (allConsumedAt ?? clock.now) - (firstConsumedAt ?? started))
+            truncated: truncated, processingTime: (allConsumedAt ?? clock.now) - (firstConsumedAt ?? started))
     }
 }
 
