@@ -63,6 +63,13 @@ public struct DemoReport {
         for (level, count) in levelDistribution() { lines.append("  level \(level): \(count)") }
         lines.append("transitions:")
         for (reason, count) in tally(.levelChanges, fields: ["direction", "reason"]) { lines.append("  \(reason): \(count)") }
+        let samples = (actual[.levelChanges] ?? []).prefix(3)
+        if !samples.isEmpty {
+            lines.append("first level changes read back from the broker (growth.level-changes):")
+            for record in samples {
+                lines.append("  " + String(decoding: record.value ?? [], as: UTF8.self))
+            }
+        }
         lines.append("benefit grants:")
         for (name, count) in tally(.benefitGrants, fields: ["action", "benefit_id"]) { lines.append("  \(name): \(count)") }
         lines.append("warnings:")
