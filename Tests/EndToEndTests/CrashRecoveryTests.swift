@@ -29,10 +29,10 @@ import Testing
         let done = try env.waitUntilDone([instance])
         #expect(done, "\(instance.log.suffix(2000))")
         let (comparison, dead, replay) = try env.compareWithReplay()
-        #expect(comparison.missing.isEmpty, "lost: \(comparison.missing.prefix(5))")
-        #expect(comparison.unexpected.isEmpty, "not in replay: \(comparison.unexpected.prefix(5))")
-        #expect(comparison.conflictingRepeats.isEmpty, "ids with two contents: \(comparison.conflictingRepeats.prefix(5))")
-        #expect(comparison.different.isEmpty)
+        #expect(comparison.missing.count == 0, "lost: \(comparison.missing.prefix(5))")
+        #expect(comparison.unexpected.count == 0, "not in replay: \(comparison.unexpected.prefix(5))")
+        #expect(comparison.conflictingRepeats.count == 0, "ids with two contents: \(comparison.conflictingRepeats.prefix(5))")
+        #expect(comparison.different.count == 0)
         #expect(dead.kafka == dead.replay)
         print("[crash x\(kills)] \(comparison.summary) (identical repeats a read_committed consumer of a real broker would not see)")
 
@@ -43,7 +43,7 @@ import Testing
         let expected = replay.userStates
         #expect(restoredUsers.count == expected.count)
         let mismatched = expected.filter { restoredUsers[$0.key] != $0.value }.map(\.key)
-        #expect(mismatched.isEmpty, "state differs for \(mismatched.prefix(5))")
+        #expect(mismatched.count == 0, "state differs for \(mismatched.prefix(5))")
         #expect(instance.stop() == 0)
     }
 }

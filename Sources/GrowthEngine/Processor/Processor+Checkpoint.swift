@@ -88,9 +88,17 @@ extension Processor {
             }
             isInTransaction = false
         }
+        // The abort purged what was queued: those failed deliveries belong to the aborted
+        // transaction, not to the next one.
+        _ = producer.takeDeliveryFailure()
         status.transactionsAborted += 1
         let partitions = tasks.keys.sorted()
+        // The rewound work is redone by the restored tasks: keep only what was committed.
+        for task in tasks.values { retiredCounters.add(task.committedCounters) }
         tasks = [:]
+        // Idle time is measured from records that arrive after the rewind, not before it.
+        lastActivity = [:]
+        blockedSince = [:]
         let offsets = try restoreTasks(partitions)
         try consumer.seek(offsets)
     }

@@ -10,7 +10,7 @@ extension Processor {
             switch event {
             case .revoked(let tps, let isLost):
                 let partitions = Set(tps.map(\.partition))
-                if isLost {
+                if isLost || failure != nil {
                     if isInTransaction { try? producer.abortTransaction() }
                     isInTransaction = false
                 } else {
@@ -18,7 +18,9 @@ extension Processor {
                     try checkpoint()
                 }
                 for partition in partitions {
-                    if let task = tasks.removeValue(forKey: partition) { retiredCounters.add(task.counters) }
+                    if let task = tasks.removeValue(forKey: partition) {
+                        retiredCounters.add(isLost ? task.committedCounters : task.counters)
+                    }
                     blockedSince[partition] = nil
                     lastActivity[partition] = nil
                 }

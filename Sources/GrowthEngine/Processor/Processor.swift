@@ -54,25 +54,37 @@ public final class Processor<Engine: TaskEngine> {
         consumerConfig.isReadCommitted = true
         consumer = try KafkaConsumer(
             configuration: consumerConfig,
-            rebalanceHandler: { [unowned self] event in self.handleRebalance(event) },
+            rebalanceHandler: { [weak self] event in self?.handleRebalance(event) ?? [] },
             logHandler: Self.logHandler(logger))
         let topics = configuration.topics
         try consumer.subscribe([topics.orders, topics.content, topics.shares, topics.repartition])
         logger.info("joined group \(configuration.appID) as \(configuration.instanceID); \(partitionCount) tasks in all")
 
+        // Leave the group on every path, while this processor is still alive to handle the revoke.
+        defer { consumer.close() }
         var nextCheckpoint = clock.now + configuration.commitInterval
         while !shouldStop() {
-            try pollOnce()
-            if let failure { throw failure }
-            if clock.now >= nextCheckpoint {
-                try closeIdleTasks()
-                try checkpoint()
-                nextCheckpoint = clock.now + configuration.commitInterval
+            do {
+                try pollOnce()
+                if clock.now >= nextCheckpoint {
+                    try closeIdleTasks()
+                    try checkpoint()
+                    nextCheckpoint = clock.now + configuration.commitInterval
+                }
+            } catch let error as KafkaError {
+                // A produce refused because the transaction is in an abortable state, a
+                // failed poll: abort and rewind, or stop if it is fatal.
+                try recover(from: error)
             }
+            if let failure { throw failure }
         }
         logger.info("stopping: committing what is in flight")
-        try drainAll(force: true)
-        try checkpoint()
+        do {
+            try drainAll(force: true)
+            try checkpoint()
+        } catch let error as KafkaError {
+            try recover(from: error)
+        }
         consumer.close()
         if let failure { throw failure }
         try producer.flush(timeout: .seconds(30))
@@ -116,7 +128,11 @@ public final class Processor<Engine: TaskEngine> {
             let message = batch[index]
             if message.error != nil { continue }
             let (role, topic) = role(of: message)
-            guard tasks[message.partition] != nil else { continue }
+            guard let task = tasks[message.partition] else { continue }
+            let expected = task.expectedOffset(role)
+            if let expected, message.offset != expected {
+                logger.debug("offset gap (transaction markers, retention, or a bug): \(message.topic)[\(message.partition)] got \(message.offset), expected \(expected)")
+            }
             var inputTopic = topic ?? .orders
             var sourcePartition: Int32?
             var sourceOffset: Int64?

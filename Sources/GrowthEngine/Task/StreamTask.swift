@@ -22,6 +22,8 @@ public struct StreamTask<Engine: TaskEngine> {
     /// Changed since the last checkpoint.
     public internal(set) var isDirty = false
     public internal(set) var counters = TaskCounters()
+    /// The counters as of the last committed checkpoint: what survives a rewind.
+    public private(set) var committedCounters = TaskCounters()
     /// Outputs of a rules change at restore, produced with the next actions.
     public private(set) var pendingActions: [TaskAction] = []
     /// An event was counted since the last idle close, so windows may be open.
@@ -57,6 +59,15 @@ public struct StreamTask<Engine: TaskEngine> {
 
     public mutating func enqueue(_ record: BufferedRecord) {
         buffers[record.role.rawValue].append(record)
+    }
+
+    /// The offset the next record of `role` should have: after what is buffered, or the next
+    /// offset to process.
+    public func expectedOffset(_ role: InputRole) -> Int64? {
+        if let last = buffers[role.rawValue].last, heads[role.rawValue] < buffers[role.rawValue].count {
+            return last.offset + 1
+        }
+        return nextOffsets[role]
     }
 
     public var bufferedCount: Int { (0..<buffers.count).reduce(0) { $0 + buffers[$1].count - heads[$1] } }
@@ -165,6 +176,7 @@ public struct StreamTask<Engine: TaskEngine> {
 
     /// After the transaction holding `checkpointRecords()` committed.
     public mutating func checkpointCommitted() {
+        committedCounters = counters
         sequence += 1
         abandoned = []
         isDirty = false

@@ -36,9 +36,17 @@ final class EndToEndCluster {
     /// Produces a generated workload; record timestamps follow the workload order.
     func produce(_ config: WorkloadConfig, partitioning: Partitioning = .owner) throws {
         records = Array(WorkloadGenerator(config))
+        try send(records.indices, partitioning: partitioning)
+    }
+
+    private lazy var baseTimestamp = Int64(Date().timeIntervalSince1970 * 1000)
+
+    /// Sends part of `records` (already generated), e.g. in chunks while a test injects faults.
+    func send(_ range: Range<Int>, partitioning: Partitioning = .owner) throws {
         let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(base: kafka), logHandler: { _ in })
-        let base = Int64(Date().timeIntervalSince1970 * 1000)
-        for (index, record) in records.enumerated() {
+        let base = baseTimestamp
+        for index in range {
+            let record = records[index]
             let partition =
                 switch partitioning {
                 case .owner: KafkaPartitioner.partition(forKeyBytes: record.key, partitions: partitions)
