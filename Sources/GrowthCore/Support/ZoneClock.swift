@@ -51,13 +51,13 @@ public struct ZoneClock: Sendable {
     public func local(_ instant: Instant) -> Local {
         let lm = localMillis(instant)
         let days = floorDiv(lm, Self.dayMillis)
-        let (y, m, d) = Self.civil(fromDays: days)
+        let (y, m, d) = CivilDate.civil(fromDays: days)
         return Local(year: y, month: m, day: d, millisOfDay: lm - days * Self.dayMillis)
     }
 
     /// The instant a wall-clock reading denotes (in a DST gap: shifted by the gap).
     public func instant(_ local: Local) -> Instant {
-        let lm = Self.days(year: local.year, month: local.month, day: local.day) * Self.dayMillis + local.millisOfDay
+        let lm = CivilDate.days(year: local.year, month: local.month, day: local.day) * Self.dayMillis + local.millisOfDay
         let guess = Instant(millis: lm - Int64(offsetSeconds(at: Instant(millis: lm))) * 1000)
         return Instant(millis: lm - Int64(offsetSeconds(at: guess)) * 1000)
     }
@@ -66,7 +66,7 @@ public struct ZoneClock: Sendable {
     public func anniversary(of instant: Instant, years: Int) -> Instant {
         var l = local(instant)
         l.year += years
-        if l.month == 2 && l.day == 29 && !Self.isLeap(l.year) { l.day = 28 }
+        if l.month == 2 && l.day == 29 && !CivilDate.isLeap(l.year) { l.day = 28 }
         return self.instant(l)
     }
 
@@ -84,7 +84,7 @@ public struct ZoneClock: Sendable {
         let offset = offsetSeconds(at: instant)
         let lm = instant.millis + Int64(offset) * 1000
         let days = floorDiv(lm, Self.dayMillis)
-        let (y, m, d) = Self.civil(fromDays: days)
+        let (y, m, d) = CivilDate.civil(fromDays: days)
         let ms = Int(lm - days * Self.dayMillis)
         pad(y, 4, &out)
         out.append(0x2D)
@@ -116,32 +116,6 @@ public struct ZoneClock: Sendable {
             out.append(0x30 + UInt8(value / divisor % 10))
             divisor /= 10
         }
-    }
-
-    // MARK: civil calendar (proleptic Gregorian)
-
-    static func isLeap(_ y: Int) -> Bool { y % 4 == 0 && (y % 100 != 0 || y % 400 == 0) }
-
-    static func civil(fromDays z0: Int64) -> (Int, Int, Int) {
-        let z = z0 + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (Int(yoe + era * 400 + (m <= 2 ? 1 : 0)), Int(m), Int(d))
-    }
-
-    static func days(year: Int, month: Int, day: Int) -> Int64 {
-        let y = Int64(month <= 2 ? year - 1 : year)
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = Int64(month > 2 ? month - 3 : month + 9)
-        let doy = (153 * mp + 2) / 5 + Int64(day) - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
     }
 }
 

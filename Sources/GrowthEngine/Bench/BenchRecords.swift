@@ -57,24 +57,11 @@ enum BenchRecords {
         let local = seconds + 8 * 3600
         let days = Int(local / 86_400)
         let secondOfDay = Int(local % 86_400)
-        let (y, m, d) = civil(fromDays: days)
+        let (y, m, d) = CivilDate.civil(fromDays: Int64(days))
         func two(_ v: Int) -> String { String(v).leftPadded(to: 2) }
         return
             "\(y)-\(two(m))-\(two(d))T\(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60))"
             + ".\(String(millis).leftPadded(to: 3))+08:00"
-    }
-
-    /// Date of a day count since 1970-01-01 (H. Hinnant's algorithm).
-    private static func civil(fromDays z0: Int) -> (Int, Int, Int) {
-        let z = z0 + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
     }
 }
 

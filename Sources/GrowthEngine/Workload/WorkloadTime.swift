@@ -3,28 +3,15 @@ import GrowthCore
 /// Calendar arithmetic and RFC 3339 text for the workload generator (SPEC §2 `occurred_at`:
 /// RFC 3339 with an offset). Proleptic Gregorian, fixed offsets only.
 public enum WorkloadTime {
-    /// (year, month 1...12, day 1...31) of a day count since 1970-01-01 (H. Hinnant's algorithm).
+    /// (year, month 1...12, day 1...31) of a day count since 1970-01-01.
     public static func civil(fromDays days: Int64) -> (year: Int64, month: Int, day: Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (month <= 2 ? 1 : 0), Int(month), Int(day))
+        let date = CivilDate.civil(fromDays: days)
+        return (Int64(date.year), date.month, date.day)
     }
 
     /// Days since 1970-01-01 of a civil date.
     public static func days(year: Int64, month: Int, day: Int) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let m = Int64(month)
-        let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + Int64(day) - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
+        CivilDate.days(year: Int(year), month: month, day: day)
     }
 
     /// The local calendar month of an instant as one number (year x 12 + month - 1).
