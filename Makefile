@@ -29,7 +29,7 @@ demo: build
 ## test: every test (unit, embedded-broker, multi-process) and the schema check of replay's outputs
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build 2>&1 | tee .build/test.log; test $${PIPESTATUS[0]} -eq 0
+	timeout 1800 $(SWIFT) test --skip-build 2>&1 | tee .build/test.log; test $${PIPESTATUS[0]} -eq 0
 	$(MAKE) --no-print-directory replay-check BIN=$(DEBUG_BIN)
 
 ## replay-check: replay a generated workload and validate every output against topics/ schemas

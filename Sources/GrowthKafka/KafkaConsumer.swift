@@ -8,7 +8,9 @@ public enum KafkaRebalance: Sendable, Equatable {
     /// restored state); partitions without one start at the committed offset.
     case assigned([KafkaTopicPartition])
     /// Partitions about to be released: commit or flush their work now. `isLost` means the
-    /// group already gave them away (session timeout): do not commit for them.
+    /// group already gave them away (session timeout): do not commit for them. During
+    /// `close()` a synchronous `commit` from here can block in librdkafka; commit through a
+    /// transaction (with a timeout) or before closing.
     case revoked([KafkaTopicPartition], isLost: Bool)
 }
 

@@ -6,7 +6,7 @@ import Testing
 /// SPEC §6 reliability: kill -9 at random points, restart, and the committed outputs still
 /// equal replay's: nothing lost, no record replay lacks, no id with two contents; the
 /// restored state equals replay's.
-@Suite(.serialized) struct CrashRecoveryTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct CrashRecoveryTests {
     @Test func killNineAtRandomPointsLosesNothing() throws {
         let env = try EndToEndCluster(name: "crash")
         try env.produce(WorkloadConfig(seed: 23, users: 300, days: 25, events: 12_000))

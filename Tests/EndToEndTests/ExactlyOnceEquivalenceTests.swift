@@ -5,7 +5,7 @@ import Testing
 
 /// SPEC §4 determinism and exactly-once: the processor, as 1, 2 or 3 child processes on the
 /// embedded broker, commits the same output records as replay of the same events.
-@Suite(.serialized) struct ExactlyOnceEquivalenceTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct ExactlyOnceEquivalenceTests {
     @Test(arguments: [1, 2, 3])
     func instancesCommitWhatReplayComputes(instances: Int) throws {
         let env = try EndToEndCluster(name: "equiv\(instances)")

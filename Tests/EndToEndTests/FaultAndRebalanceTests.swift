@@ -6,7 +6,7 @@ import Testing
 
 /// SPEC §6 reliability: broker faults injected through the embedded broker's API, and
 /// instances joining and leaving mid-stream; the committed outputs still equal replay's.
-@Suite(.serialized) struct FaultAndRebalanceTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct FaultAndRebalanceTests {
     /// Waits (bounded) until the instance has committed `more` transactions beyond `base`.
     func waitForCommits(_ env: EndToEndCluster, _ instance: ProcessorInstance, beyond base: Int, more: Int) {
         let clock = ContinuousClock()

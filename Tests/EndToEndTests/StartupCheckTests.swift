@@ -5,7 +5,7 @@ import Testing
 
 /// SPEC §4: the processor refuses to start when its inputs are not co-partitioned, with a
 /// clear error and exit code 1, before consuming anything.
-@Suite struct StartupCheckTests {
+@Suite(.timeLimit(.minutes(10))) struct StartupCheckTests {
     @Test func mismatchedPartitionCountsAreRefused() throws {
         let cluster = try MockCluster(brokers: 1)
         let appID = "e2e-mismatch"
