@@ -32,9 +32,7 @@ public struct DemoReport {
         comparison = OutputComparison(actual: withIDs, expected: replay.outputs.filter { $0.topic != .deadLetter })
         // Dead letters have no id: compare them as a multiset of (source, code, bytes),
         // collapsing the identical repeats an aborted transaction may leave visible.
-        let kafkaDead = Set((actual[.deadLetter] ?? []).map {
-            "\($0.header("source_topic") ?? "")|\($0.header("source_offset") ?? "")|\($0.header("error_code") ?? "")"
-        })
+        let kafkaDead = Set((actual[.deadLetter] ?? []).map { DeadLetterIdentity($0) })
         deadLettersMatch = kafkaDead.count == replay.deadLetters.count
     }
 

@@ -27,3 +27,17 @@ public enum TopicReader {
         return records
     }
 }
+
+/// What identifies a dead letter (it has no id): where its input record was. Repeats left
+/// visible by an aborted transaction collapse onto one.
+public struct DeadLetterIdentity: Hashable, Sendable {
+    public var topic: String
+    public var partition: String
+    public var offset: String
+
+    public init(_ record: ReadRecord) {
+        topic = record.header("source_topic") ?? ""
+        partition = record.header("source_partition") ?? ""
+        offset = record.header("source_offset") ?? ""
+    }
+}

@@ -31,7 +31,9 @@ final class EndToEndCluster {
         }
     }
 
-    enum Partitioning { case owner, roundRobin }
+    /// `owner`: by the record key; `roundRobin`: ignoring it; `decodedUser`: by the user id
+    /// the value decodes to (the key for undecodable values), as a well-behaved producer does.
+    enum Partitioning { case owner, roundRobin, decodedUser }
 
     /// Produces a generated workload; record timestamps follow the workload order.
     func produce(_ config: WorkloadConfig, partitioning: Partitioning = .owner) throws {
@@ -51,6 +53,11 @@ final class EndToEndCluster {
                 switch partitioning {
                 case .owner: KafkaPartitioner.partition(forKeyBytes: record.key, partitions: partitions)
                 case .roundRobin: index % partitions
+                case .decodedUser:
+                    switch EventDecoder(rules: rules).decode(topic: record.topic, bytes: record.value) {
+                    case .success(let event): KafkaPartitioner.partition(forKey: event.userID, partitions: partitions)
+                    case .failure: KafkaPartitioner.partition(forKeyBytes: record.key, partitions: partitions)
+                    }
                 }
             try producer.send(
                 topic: names.input(record.topic), partition: Int32(partition), key: record.key, value: record.value,
@@ -132,7 +139,7 @@ final class EndToEndCluster {
         let replay = DemoReplay(rules: rules, partitions: partitions, records: records)
         let comparison = OutputComparison(actual: actual, expected: replay.outputs.filter { $0.topic != .deadLetter })
         let dead = try TopicReader.readAll(topic: names.outputs[.deadLetter]!, kafka: kafka)
-        let distinctDead = Set(dead.map { "\($0.header("source_topic") ?? "")|\($0.header("source_offset") ?? "")" })
+        let distinctDead = Set(dead.map { DeadLetterIdentity($0) })
         return (comparison, (distinctDead.count, replay.deadLetters.count), replay)
     }
 }
