@@ -32,8 +32,8 @@ import Testing
     }
 
     @Test func mutationsAreSeeded() {
-        var a = SplitMix64(state: 9)
-        var b = SplitMix64(state: 9)
+        var a = WorkloadRandom(seed: 9)
+        var b = WorkloadRandom(seed: 9)
         let record = Array(#"{"event_id":"e"}"#.utf8)
         #expect(DecodeFuzz.mutate(record, &a) == DecodeFuzz.mutate(record, &b))
     }

@@ -49,6 +49,12 @@ public struct ReplayRunner: Sendable {
         for i in engines.indices { engines[i].advanceWatermark(to: target, into: &emitted) }
     }
 
+    /// Ends the input as the Kafka processor's `idle_close` does when its input stops: each
+    /// partition fires timers up to its highest event time, then closes the windows it holds.
+    public mutating func finishIdle() {
+        for i in engines.indices { engines[i].closeIdleWindows(into: &emitted) }
+    }
+
     /// Everything emitted so far for `topic`, sorted by key, then emission order.
     public func outputs(_ topic: OutputTopic) -> [OutputRecord] {
         var indices = emitted.indices.filter { emitted[$0].topic == topic }

@@ -16,13 +16,15 @@ public struct StateError: Error, Sendable, Equatable, CustomStringConvertible {
 }
 
 /// Compact binary writing for state records: LEB128 varints, zigzag for signed values,
-/// length-prefixed UTF-8 strings.
-struct ByteWriter {
-    var bytes: [UInt8] = []
+/// length-prefixed UTF-8 strings. Also the changelog's record framing (GrowthEngine).
+public struct ByteWriter: Sendable {
+    public var bytes: [UInt8] = []
 
-    mutating func byte(_ b: UInt8) { bytes.append(b) }
+    public init() {}
 
-    mutating func unsigned(_ value: UInt64) {
+    public mutating func byte(_ b: UInt8) { bytes.append(b) }
+
+    public mutating func unsigned(_ value: UInt64) {
         var v = value
         while v >= 0x80 {
             bytes.append(UInt8(truncatingIfNeeded: v) | 0x80)
@@ -31,37 +33,37 @@ struct ByteWriter {
         bytes.append(UInt8(v))
     }
 
-    mutating func int(_ value: Int64) { unsigned(UInt64(bitPattern: (value << 1) ^ (value >> 63))) }
-    mutating func count(_ value: Int) { unsigned(UInt64(value)) }
+    public mutating func int(_ value: Int64) { unsigned(UInt64(bitPattern: (value << 1) ^ (value >> 63))) }
+    public mutating func count(_ value: Int) { unsigned(UInt64(value)) }
 
-    mutating func string(_ value: String) {
+    public mutating func string(_ value: String) {
         let utf8 = value.utf8
         count(utf8.count)
         bytes.append(contentsOf: utf8)
     }
 
-    mutating func blob(_ value: [UInt8]) {
+    public mutating func blob(_ value: [UInt8]) {
         count(value.count)
         bytes.append(contentsOf: value)
     }
 }
 
 /// Reads what `ByteWriter` wrote; every read is bounds-checked.
-struct ByteReader {
-    let bytes: [UInt8]
-    var offset = 0
+public struct ByteReader: Sendable {
+    public let bytes: [UInt8]
+    public private(set) var offset = 0
 
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
+    public init(_ bytes: [UInt8]) { self.bytes = bytes }
 
-    var isAtEnd: Bool { offset >= bytes.count }
+    public var isAtEnd: Bool { offset >= bytes.count }
 
-    mutating func byte() throws(StateError) -> UInt8 {
+    public mutating func byte() throws(StateError) -> UInt8 {
         guard offset < bytes.count else { throw StateError(.truncated, "record ends at byte \(offset)") }
         defer { offset += 1 }
         return bytes[offset]
     }
 
-    mutating func unsigned() throws(StateError) -> UInt64 {
+    public mutating func unsigned() throws(StateError) -> UInt64 {
         var result: UInt64 = 0
         var shift: UInt64 = 0
         while true {
@@ -73,12 +75,12 @@ struct ByteReader {
         }
     }
 
-    mutating func int() throws(StateError) -> Int64 {
+    public mutating func int() throws(StateError) -> Int64 {
         let u = try unsigned()
         return Int64(bitPattern: (u >> 1) ^ (0 &- (u & 1)))
     }
 
-    mutating func count(limit: Int = 1 << 24) throws(StateError) -> Int {
+    public mutating func count(limit: Int = 1 << 24) throws(StateError) -> Int {
         let n = try unsigned()
         guard n <= UInt64(limit), n <= UInt64(bytes.count - offset) * 8 + 64 else {
             throw StateError(.malformed, "count \(n) too large at byte \(offset)")
@@ -86,13 +88,13 @@ struct ByteReader {
         return Int(n)
     }
 
-    mutating func raw(_ n: Int) throws(StateError) -> ArraySlice<UInt8> {
+    public mutating func raw(_ n: Int) throws(StateError) -> ArraySlice<UInt8> {
         guard n <= bytes.count - offset else { throw StateError(.truncated, "needs \(n) bytes at byte \(offset)") }
         defer { offset += n }
         return bytes[offset..<offset + n]
     }
 
-    mutating func string() throws(StateError) -> String {
+    public mutating func string() throws(StateError) -> String {
         let slice = try raw(try count())
         guard let s = String(validating: slice, as: UTF8.self) else {
             throw StateError(.malformed, "invalid UTF-8 before byte \(offset)")
@@ -100,5 +102,5 @@ struct ByteReader {
         return s
     }
 
-    mutating func blob() throws(StateError) -> [UInt8] { Array(try raw(try count())) }
+    public mutating func blob() throws(StateError) -> [UInt8] { Array(try raw(try count())) }
 }

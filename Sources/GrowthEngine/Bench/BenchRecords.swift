@@ -9,7 +9,7 @@ struct BenchRecord: Sendable {
 /// A seeded, realistic mix of input records (SPEC §2 inputs) for `DecodeBenchmark`.
 enum BenchRecords {
     static func generate(count: Int, seed: UInt64) -> [BenchRecord] {
-        var random = SplitMix64(state: seed)
+        var random = WorkloadRandom(seed: seed)
         let currencies = ["CNY", "CNY", "CNY", "USD", "EUR"]
         let kinds = ["note", "video", "review"]
         let channels = ["wechat", "weibo", "qq", "link", "douyin"]
@@ -62,18 +62,6 @@ enum BenchRecords {
         return
             "\(y)-\(two(m))-\(two(d))T\(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60))"
             + ".\(String(millis).leftPadded(to: 3))+08:00"
-    }
-}
-
-/// A small deterministic generator (SplitMix64) so every run decodes the same records.
-struct SplitMix64 {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

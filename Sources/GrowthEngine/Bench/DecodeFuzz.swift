@@ -46,7 +46,7 @@ public enum DecodeFuzz {
     private static func run(seed: UInt64, while shouldGoOn: (Int) -> Bool) -> Report {
         let decoder = EventDecoder(rules: DecodeBenchmark.benchRules)
         let seeds = BenchRecords.generate(count: 200, seed: seed)
-        var random = SplitMix64(state: seed)
+        var random = WorkloadRandom(seed: seed)
         var report = Report()
         while shouldGoOn(report.inputs) && report.findings.count < 20 {
             for _ in 0..<100 {
@@ -63,7 +63,7 @@ public enum DecodeFuzz {
         "\"quality\":", "2026-02-30T00:00:00Z",
     ].map { Array($0.utf8) }
 
-    static func mutate(_ original: [UInt8], _ random: inout SplitMix64) -> [UInt8] {
+    static func mutate(_ original: [UInt8], _ random: inout WorkloadRandom) -> [UInt8] {
         var bytes = original
         for _ in 0...(random.next() % 3) {
             let index = Int(random.next() % UInt64(bytes.count + 1))

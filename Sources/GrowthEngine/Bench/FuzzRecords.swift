@@ -7,7 +7,7 @@ import GrowthCore
 public enum FuzzRecords {
     public static func mixed(_ valid: [GeneratedRecord], malformed: Int, seed: UInt64) -> [GeneratedRecord] {
         guard !valid.isEmpty else { return [] }
-        var random = SplitMix64(state: seed)
+        var random = WorkloadRandom(seed: seed)
         var result: [GeneratedRecord] = []
         result.reserveCapacity(valid.count + malformed)
         let edges = edgeCases()

@@ -1,6 +1,8 @@
+import GrowthCore
+
 /// The records of the state changelog topic (SPEC §4 "Exactly once"), one partition per task.
 ///
-/// - A user record: key = user id, value = `G1` + checkpoint sequence (u64 LE) + the user's
+/// - A user record: key = user id, value = `G1` + checkpoint sequence (varint) + the user's
 ///   state bytes (from GrowthCore); a null value deletes the user.
 /// - A checkpoint record, written last in each checkpoint: key = `checkpointKey` (not valid
 ///   UTF-8, so never a user id), value = `G1` + sequence + the sequences abandoned before it
@@ -16,25 +18,22 @@ public enum ChangelogRecord: Equatable, Sendable {
     static let magic: [UInt8] = [0x47, 0x31]  // "G1"
 
     public func encoded() -> (key: [UInt8], value: [UInt8]?) {
+        var writer = ByteWriter()
+        for byte in Self.magic { writer.byte(byte) }
         switch self {
         case .user(let id, let sequence, let state):
             guard let state else { return (Array(id.utf8), nil) }
-            var writer = ByteWriter(capacity: state.count + 10)
-            writer.bytes(Self.magic)
-            writer.u64(sequence)
-            writer.bytes(state)
-            return (Array(id.utf8), writer.buffer)
+            writer.unsigned(sequence)
+            writer.bytes += state
+            return (Array(id.utf8), writer.bytes)
         case .checkpoint(let checkpoint):
-            var writer = ByteWriter(capacity: 64 + checkpoint.partitionState.count)
-            writer.bytes(Self.magic)
-            writer.u64(checkpoint.sequence)
-            writer.varint(UInt64(checkpoint.abandoned.count))
-            for sequence in checkpoint.abandoned { writer.u64(sequence) }
-            writer.varint(UInt64(InputRole.allCases.count))
-            for role in InputRole.allCases { writer.i64(checkpoint.nextOffsets[role] ?? -1) }
-            writer.varint(UInt64(checkpoint.partitionState.count))
-            writer.bytes(checkpoint.partitionState)
-            return (Self.checkpointKey, writer.buffer)
+            writer.unsigned(checkpoint.sequence)
+            writer.count(checkpoint.abandoned.count)
+            for sequence in checkpoint.abandoned { writer.unsigned(sequence) }
+            writer.count(InputRole.allCases.count)
+            for role in InputRole.allCases { writer.int(checkpoint.nextOffsets[role] ?? -1) }
+            writer.blob(checkpoint.partitionState)
+            return (Self.checkpointKey, writer.bytes)
         }
     }
 
@@ -42,32 +41,38 @@ public enum ChangelogRecord: Equatable, Sendable {
     public static func decode(key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer?) throws(ChangelogError)
         -> ChangelogRecord
     {
-        if key.elementsEqual(checkpointKey) {
-            guard let value else { throw ChangelogError("checkpoint record without a value") }
-            var reader = ByteReader(value)
-            guard try reader.bytes(2) == magic else { throw ChangelogError("unknown checkpoint format") }
-            let sequence = try reader.u64()
-            let abandonedCount = try reader.varint()
-            guard abandonedCount < 1_000_000 else { throw ChangelogError("absurd abandoned count") }
+        let isCheckpoint = key.elementsEqual(checkpointKey)
+        let id = String(decoding: key, as: UTF8.self)
+        guard let value else {
+            if isCheckpoint { throw ChangelogError("checkpoint record without a value") }
+            return .user(id: id, sequence: 0, state: nil)
+        }
+        var reader = ByteReader(Array(value))
+        do {
+            guard try reader.raw(magic.count).elementsEqual(magic) else {
+                throw ChangelogError("unknown record format (key \(isCheckpoint ? "checkpoint" : id))")
+            }
+            let sequence = try reader.unsigned()
+            guard isCheckpoint else {
+                return .user(id: id, sequence: sequence, state: Array(try reader.raw(reader.bytes.count - reader.offset)))
+            }
             var abandoned: [UInt64] = []
-            for _ in 0..<abandonedCount { abandoned.append(try reader.u64()) }
-            let roles = try reader.varint()
+            for _ in 0..<(try reader.count()) { abandoned.append(try reader.unsigned()) }
             var offsets: [InputRole: Int64] = [:]
-            for index in 0..<Int(roles) {
-                let offset = try reader.i64()
+            for index in 0..<(try reader.count()) {
+                let offset = try reader.int()
                 if index < InputRole.allCases.count, offset >= 0 { offsets[InputRole.allCases[index]] = offset }
             }
-            let stateLength = Int(try reader.varint())
-            let state = try reader.bytes(stateLength)
             return .checkpoint(
-                TaskCheckpoint(sequence: sequence, abandoned: abandoned, nextOffsets: offsets, partitionState: state))
+                TaskCheckpoint(
+                    sequence: sequence, abandoned: abandoned, nextOffsets: offsets, partitionState: try reader.blob()))
+        } catch let error as StateError {
+            throw ChangelogError("\(isCheckpoint ? "checkpoint" : "user \(id)") record: \(error)")
+        } catch let error as ChangelogError {
+            throw error
+        } catch {
+            throw ChangelogError("\(error)")
         }
-        let id = String(decoding: key, as: UTF8.self)
-        guard let value else { return .user(id: id, sequence: 0, state: nil) }
-        var reader = ByteReader(value)
-        guard try reader.bytes(2) == magic else { throw ChangelogError("unknown user record format for \(id)") }
-        let sequence = try reader.u64()
-        return .user(id: id, sequence: sequence, state: try reader.bytes(reader.remaining))
     }
 }
 

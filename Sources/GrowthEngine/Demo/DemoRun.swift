@@ -96,32 +96,31 @@ public struct DemoRun {
     }
 }
 
-/// The replay side of the demo's check: the same records through the same engine, routed by
-/// the owner rule, in the order the tasks merged them, ending with each partition's idle
-/// close as the processor's did.
+/// The replay side of the demo's check: `ReplayRunner` over the same records in the order the
+/// tasks merged them, ending with each partition's idle close as the processor's did.
 public struct DemoReplay {
-    public var outputs: [OutputRecord] = []
-    public var deadLetters: [(topic: InputTopic, code: String, value: [UInt8])] = []
+    public private(set) var outputs: [OutputRecord] = []
+    public private(set) var deadLetters: [(topic: InputTopic, code: String, value: [UInt8])] = []
     /// Every user's encoded state at the end (the changelog's view of a finished run).
-    public var userStates: [String: [UInt8]] = [:]
+    public private(set) var userStates: [String: [UInt8]] = [:]
 
     public init(rules: Rules, partitions: Int, records: [GeneratedRecord]) {
         let decoder = EventDecoder(rules: rules)
-        var engines = (0..<partitions).map { PartitionEngine(rules: rules, partition: $0) }
+        var runner = ReplayRunner(rules: rules, partitions: partitions)
         for record in records {
             switch decoder.decode(topic: record.topic, bytes: record.value) {
             case .failure(let error):
                 deadLetters.append((record.topic, error.code.rawValue, record.value))
             case .success(let event):
-                let owner = KafkaPartitioner.partition(forKey: event.userID, partitions: partitions)
-                if case .refused(let error) = engines[owner].process(event, into: &outputs) {
+                if case .refused(let error) = runner.feed(event) {
                     deadLetters.append((record.topic, error.code.rawValue, record.value))
                 }
             }
         }
-        for index in engines.indices {
-            engines[index].closeIdleWindows(into: &outputs)
-            for user in engines[index].takeDirtyUsers() { userStates[user] = engines[index].encodedUserState(user) }
+        runner.finishIdle()
+        outputs = runner.allOutputs
+        for engine in runner.engines {
+            for user in engine.userIDs { userStates[user] = engine.encodedUserState(user) }
         }
     }
 }

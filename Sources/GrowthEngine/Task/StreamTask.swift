@@ -78,10 +78,7 @@ public struct StreamTask<Engine: TaskEngine> {
     public mutating func drain(
         mayProceedWithout: (InputRole, Int64?) -> Bool, into actions: inout [TaskAction]
     ) {
-        if !pendingActions.isEmpty {
-            actions += pendingActions
-            pendingActions = []
-        }
+        takePendingActions(into: &actions)
         var outputs: [OutputRecord] = []
         while let role = nextRole(mayProceedWithout: mayProceedWithout) {
             let record = buffers[role.rawValue][heads[role.rawValue]]
@@ -147,12 +144,14 @@ public struct StreamTask<Engine: TaskEngine> {
         }
     }
 
+    private mutating func takePendingActions(into actions: inout [TaskAction]) {
+        actions += pendingActions
+        pendingActions = []
+    }
+
     /// `idle_close` (SPEC §4): closes the windows this task holds.
     public mutating func closeIdleWindows(into actions: inout [TaskAction]) {
-        if !pendingActions.isEmpty {
-            actions += pendingActions
-            pendingActions = []
-        }
+        takePendingActions(into: &actions)
         guard hasOpenWindows else { return }
         var outputs: [OutputRecord] = []
         engine.closeIdleWindows(into: &outputs)
