@@ -13,7 +13,8 @@ extension Processor {
     /// fatal one stops the process.
     func checkpoint() throws {
         let dirty = tasks.keys.sorted().filter { tasks[$0]!.isDirty }
-        guard isInTransaction || !dirty.isEmpty else {
+        let mergerDirty = mergerTask?.isDirty == true
+        guard isInTransaction || !dirty.isEmpty || mergerDirty else {
             onCheckpoint?(snapshot())
             return
         }
@@ -27,6 +28,10 @@ extension Processor {
                     }
                 }
             }
+            if mergerDirty, let mark = mergerTask?.mark {
+                try producer.send(
+                    topic: configuration.topics.partials, partition: MergerTask.partition, key: mark.key, value: mark.value)
+            }
             try flushChecked()
             for (partition, seal) in seals { try produceChangelog(seal, partition: partition) }
             try flushChecked()
@@ -38,10 +43,16 @@ extension Processor {
                             KafkaTopicPartition(configuration.topics.name(of: role), partition), offset: next))
                 }
             }
+            if mergerDirty, let merger = mergerTask {
+                offsets.append(
+                    KafkaTopicPartitionOffset(
+                        KafkaTopicPartition(configuration.topics.partials, MergerTask.partition), offset: merger.nextOffset))
+            }
             try producer.sendOffsetsToTransaction(offsets, groupMetadata: consumer.groupMetadata())
             try commitWithRetries()
             isInTransaction = false
             for partition in dirty { tasks[partition]!.checkpointCommitted() }
+            mergerTask?.markCommitted()
             status.transactionsCommitted += 1
             onCheckpoint?(snapshot())
         } catch let error as KafkaError {
@@ -99,7 +110,8 @@ extension Processor {
         // Idle time is measured from records that arrive after the rewind, not before it.
         lastActivity = [:]
         blockedSince = [:]
-        let offsets = try restoreTasks(partitions)
+        var offsets = try restoreTasks(partitions)
+        if mergerTask != nil { offsets.append(try restoreMerger()) }
         try consumer.seek(offsets)
     }
 
@@ -115,6 +127,8 @@ extension Processor {
         }
         result.counters.add(retiredCounters)
         result.ownedPartitions = tasks.keys.sorted()
+        result.mergerNextOffset = mergerTask?.nextOffset
+        result.partialsAbsorbed = mergerTask?.absorbed ?? 0
         return result
     }
 }

@@ -31,6 +31,11 @@ extension Processor {
                         KafkaHeader("gs_source_partition", String(record.sourcePartition)),
                         KafkaHeader("gs_source_offset", String(record.sourceOffset)),
                     ], timestamp: record.timestamp)
+            case .partial(let partial):
+                try producer.send(
+                    topic: topics.partials, partition: MergerTask.partition, key: Array(String(partial.partition).utf8),
+                    value: partial.encoded())
+                status.partialsProduced += 1
             }
         }
     }

@@ -9,7 +9,7 @@ extension Processor {
         do {
             switch event {
             case .revoked(let tps, let isLost):
-                let partitions = Set(tps.map(\.partition))
+                let partitions = Set(tps.filter { $0.topic != configuration.topics.partials }.map(\.partition))
                 if isLost || failure != nil {
                     if isInTransaction { try? producer.abortTransaction() }
                     isInTransaction = false
@@ -24,12 +24,20 @@ extension Processor {
                     blockedSince[partition] = nil
                     lastActivity[partition] = nil
                 }
+                if tps.contains(where: { $0.topic == configuration.topics.partials }) {
+                    mergerTask = nil
+                    logger.info("released the signals merger")
+                }
                 logger.info("released tasks \(partitions.sorted())")
                 return []
             case .assigned(let tps):
-                let fresh = Set(tps.map(\.partition)).subtracting(tasks.keys).sorted()
-                let starts = try restoreTasks(fresh)
+                let inputs = tps.filter { $0.topic != configuration.topics.partials }
+                let fresh = Set(inputs.map(\.partition)).subtracting(tasks.keys).sorted()
+                var starts = try restoreTasks(fresh)
                 logger.info("assigned tasks \(fresh)")
+                if mergerTask == nil, tps.contains(where: { $0.topic == configuration.topics.partials }) {
+                    starts.append(try restoreMerger())
+                }
                 let wanted = Set(tps)
                 return starts.filter { wanted.contains($0.topicPartition) }
             }
@@ -58,7 +66,9 @@ extension Processor {
                 let tp = KafkaTopicPartition(configuration.topics.name(of: role), partition)
                 starts.append(KafkaTopicPartitionOffset(tp, offset: task.nextOffsets[role] ?? KafkaOffset.beginning))
             }
-            if task.hasOpenWindows { lastActivity[partition] = clock.now }
+            // Every task idle-closes once when no input comes: open windows close, and the
+            // signals merger learns the partition is idle.
+            lastActivity[partition] = clock.now
             tasks[partition] = task
         }
         let seconds = Double((clock.now - started).components.attoseconds) / 1e18
@@ -69,6 +79,19 @@ extension Processor {
         logger.info(
             "restored tasks \(partitions) from the changelog: \(records) records, \(bytes) bytes in \(String(format: "%.3f", seconds)) s (\(rate) records/s)")
         return starts
+    }
+
+    /// Rebuilds the signals merger from the partials log; returns where it resumes.
+    func restoreMerger() throws -> KafkaTopicPartitionOffset {
+        let started = clock.now
+        let task = try MergerTask.restore(
+            topic: configuration.topics.partials, rules: configuration.rules, partitions: partitionCount,
+            kafka: configuration.kafka, groupID: "\(configuration.appID)-restore", logHandler: Self.logHandler(logger))
+        mergerTask = task
+        logger.info(
+            "signals merger restored from \(configuration.topics.partials): resumes at offset \(task.nextOffset) (\(task.absorbed) partials re-absorbed in \(clock.now - started))")
+        return KafkaTopicPartitionOffset(
+            KafkaTopicPartition(configuration.topics.partials, MergerTask.partition), offset: task.nextOffset)
     }
 
     func readChangelog(_ partitions: [Int32]) throws -> [Int32: ChangelogRestore] {

@@ -19,6 +19,9 @@ public final class Processor<Engine: TaskEngine> {
     var isInTransaction = false
     var status = ProcessorStatus()
     var roleByTopic: [Int: (InputRole, InputTopic?)] = [:]
+    var partialsTopicIdentity: Int?
+    /// The signals merger, while this instance owns the partials partition.
+    var mergerTask: MergerTask?
     var blockedSince: [Int32: ContinuousClock.Instant] = [:]
     var lastActivity: [Int32: ContinuousClock.Instant] = [:]
     var failure: Error?
@@ -57,7 +60,7 @@ public final class Processor<Engine: TaskEngine> {
             rebalanceHandler: { [weak self] event in self?.handleRebalance(event) ?? [] },
             logHandler: Self.logHandler(logger))
         let topics = configuration.topics
-        try consumer.subscribe([topics.orders, topics.content, topics.shares, topics.repartition])
+        try consumer.subscribe([topics.orders, topics.content, topics.shares, topics.repartition, topics.partials])
         logger.info("joined group \(configuration.appID) as \(configuration.instanceID); \(partitionCount) tasks in all")
 
         // Leave the group on every path, while this processor is still alive to handle the revoke.
@@ -110,6 +113,11 @@ public final class Processor<Engine: TaskEngine> {
                 "input, repartition and changelog topics must have the same partition count (co-partitioning): \(table)")
         }
         partitionCount = count
+        do {
+            _ = try producer.partitionCount(topic: topics.partials)
+        } catch {
+            throw ProcessorError("topic \(topics.partials) is missing (\(error)); run growthstream topics create")
+        }
         for output in OutputTopic.allCases {
             let name = topics.outputs[output]!
             do {
@@ -124,9 +132,16 @@ public final class Processor<Engine: TaskEngine> {
     func pollOnce() throws {
         let batch = try consumer.poll(maxMessages: configuration.maxBatch, timeout: .milliseconds(20))
         let now = clock.now
+        var mergerOutputs: [OutputRecord] = []
         for index in 0..<batch.count {
             let message = batch[index]
             if message.error != nil { continue }
+            if isPartials(message) {
+                mergerTask?.absorb(
+                    offset: message.offset, key: message.key.map { Array($0) }, value: message.value.map { Array($0) },
+                    into: &mergerOutputs)
+                continue
+            }
             let (role, topic) = role(of: message)
             guard let task = tasks[message.partition] else { continue }
             let expected = task.expectedOffset(role)
@@ -151,7 +166,15 @@ public final class Processor<Engine: TaskEngine> {
                     value: message.value.map { Array($0) }, sourcePartition: sourcePartition, sourceOffset: sourceOffset))
             lastActivity[message.partition] = now
         }
+        try apply(mergerOutputs.map { .output($0) })
         try drainAll(force: false)
+    }
+
+    func isPartials(_ message: KafkaMessage) -> Bool {
+        if let known = partialsTopicIdentity { return message.topicIdentity == known }
+        guard message.topic == configuration.topics.partials else { return false }
+        partialsTopicIdentity = message.topicIdentity
+        return true
     }
 
     func role(of message: KafkaMessage) -> (InputRole, InputTopic?) {

@@ -15,6 +15,12 @@ public struct ProcessorStatus: Sendable {
     public var tasksWithOpenWindows = 0
     /// Tasks with records buffered or changes not yet committed.
     public var busyTasks = 0
+    /// Signal partials this instance produced (SPEC §3 "Risk signals").
+    public var partialsProduced = 0
+    /// The merger, while this instance owns the partials partition: the next partials offset
+    /// it absorbs, and what it absorbed since it was assigned.
+    public var mergerNextOffset: Int64?
+    public var partialsAbsorbed = 0
     public init() {}
 }
 
@@ -35,6 +41,9 @@ extension ProcessorStatus {
             "transactions_aborted": transactionsAborted,
             "restored_records": restoredRecords,
             "users": users,
+            "partials_produced": partialsProduced,
+            "partials_absorbed": partialsAbsorbed,
+            "merger_next_offset": mergerNextOffset.map { Int($0) as Any } ?? NSNull(),
         ]
         return (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
     }

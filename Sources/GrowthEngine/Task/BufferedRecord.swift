@@ -38,4 +38,6 @@ public enum TaskAction: Sendable {
     case deadLetter(BufferedRecord, DecodeError)
     /// The event belongs to another task's user: send it there through the repartition topic.
     case forward(BufferedRecord, toPartition: Int32)
+    /// This partition's share of a signal period (SPEC §3 "Risk signals"): to the partials topic.
+    case partial(SignalPartial)
 }

@@ -51,9 +51,10 @@ public struct StreamTask<Engine: TaskEngine> {
         _ = engine.takeDirtyUsers()
         var outputs: [OutputRecord] = []
         engine.applyRulesChange(to: rules, into: &outputs)
-        if !outputs.isEmpty {
+        let partials = engine.takePartials()
+        if !outputs.isEmpty || !partials.isEmpty {
             isDirty = true
-            pendingActions = outputs.map { .output($0) }
+            pendingActions = outputs.map { .output($0) } + partials.map { .partial($0) }
         }
     }
 
@@ -90,6 +91,7 @@ public struct StreamTask<Engine: TaskEngine> {
             heads[index] = 0
         }
         for output in outputs { actions.append(.output(output)) }
+        for partial in engine.takePartials() { actions.append(.partial(partial)) }
     }
 
     private func nextRole(mayProceedWithout: (InputRole, Int64?) -> Bool) -> InputRole? {
@@ -150,14 +152,17 @@ public struct StreamTask<Engine: TaskEngine> {
     }
 
     /// `idle_close` (SPEC §4): closes the windows this task holds.
+    /// Runs even without open windows: the engine then announces that the partition is idle,
+    /// so the signals merger does not wait for it (SPEC §4).
     public mutating func closeIdleWindows(into actions: inout [TaskAction]) {
         takePendingActions(into: &actions)
-        guard hasOpenWindows else { return }
         var outputs: [OutputRecord] = []
         engine.closeIdleWindows(into: &outputs)
+        let partials = engine.takePartials()
+        if hasOpenWindows || !outputs.isEmpty || !partials.isEmpty { isDirty = true }
         hasOpenWindows = false
-        isDirty = true
         for output in outputs { actions.append(.output(output)) }
+        for partial in partials { actions.append(.partial(partial)) }
     }
 
     /// The changelog records of this checkpoint: changed users, then the sealing record.

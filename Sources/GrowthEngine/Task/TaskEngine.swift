@@ -11,6 +11,8 @@ public protocol TaskEngine {
     /// A new rule version re-evaluates every restored user saved under another version
     /// (SPEC §4 `rules_changed`); nothing happens when the version is unchanged.
     mutating func applyRulesChange(to rules: Rules, into outputs: inout [OutputRecord])
+    /// Signal partials emitted since the last call (SPEC §3 "Risk signals"), in order.
+    mutating func takePartials() -> [SignalPartial]
     /// Users whose state changed since the last call.
     mutating func takeDirtyUsers() -> [String]
     func encodedUserState(_ user: String) -> [UInt8]?
