@@ -60,7 +60,11 @@ public struct DemoRun {
         try producer.flush(timeout: .seconds(60))
         progress.note("produced \(records.count) records")
 
-        // Wait for the processor: everything consumed, windows closed, nothing in flight.
+        // Wait for the processor: everything consumed, windows closed, nothing in flight, and
+        // the signals merger through the whole partials partition.
+        let probe = try KafkaConsumer(
+            configuration: KafkaConsumerConfiguration(base: kafka, groupID: "\(appID)-probe"), logHandler: { _ in })
+        defer { probe.close() }
         var finished = false
         var allConsumedAt: ContinuousClock.Instant?
         var firstConsumedAt: ContinuousClock.Instant?
@@ -73,6 +77,10 @@ public struct DemoRun {
                 if consumed > 0 && firstConsumedAt == nil { firstConsumedAt = clock.now }
                 if consumed == records.count && allConsumedAt == nil { allConsumedAt = clock.now }
                 finished = consumed == records.count && status.busyTasks == 0 && status.tasksWithOpenWindows == 0
+                if finished {
+                    let high = try probe.watermarks(KafkaTopicPartition(names.partials, 0)).high
+                    finished = status.mergerNextOffset.map { $0 >= high } ?? false
+                }
             }
             _ = processor.waitForExit(timeout: .milliseconds(200))
         }

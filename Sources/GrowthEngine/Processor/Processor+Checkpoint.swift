@@ -128,6 +128,7 @@ extension Processor {
         result.counters.add(retiredCounters)
         result.ownedPartitions = tasks.keys.sorted()
         result.mergerNextOffset = mergerTask?.nextOffset
+        if mergerTask?.isDirty == true { result.busyTasks += 1 }
         result.partialsAbsorbed = mergerTask?.absorbed ?? 0
         return result
     }

@@ -92,6 +92,18 @@ final class EndToEndCluster {
         return true
     }
 
+    /// Whether one running instance owns the signals merger and it has absorbed the whole
+    /// partials partition (its own marks included, so its last warnings committed).
+    func isMergerCaughtUp(_ running: [ProcessorInstance]) throws -> Bool {
+        let owners = running.compactMap { $0.status?["merger_next_offset"] as? Int }
+        guard owners.count == 1 else { return false }
+        let admin = try KafkaConsumer(
+            configuration: KafkaConsumerConfiguration(base: kafka, groupID: "\(appID)-probe"), logHandler: { _ in })
+        defer { admin.close() }
+        let (_, high) = try admin.watermarks(KafkaTopicPartition(names.partials, 0))
+        return Int64(owners[0]) >= high
+    }
+
     /// Waits until all input is checkpointed and the running instances are idle with their
     /// windows closed (bounded; returns false on timeout).
     func waitUntilDone(_ instances: [ProcessorInstance], within limit: Duration = .seconds(240)) throws -> Bool {
@@ -101,7 +113,9 @@ final class EndToEndCluster {
             let running = instances.filter(\.isRunning)
             let owned = Set(running.flatMap(\.ownedPartitions))
             let quiet = running.allSatisfy { $0.statusInt("busy_tasks") == 0 && $0.statusInt("tasks_with_open_windows") == 0 }
-            if quiet && owned.count == partitions, try isFullyCheckpointed(try committedState()) {
+            if quiet && owned.count == partitions, try isMergerCaughtUp(running),
+                try isFullyCheckpointed(try committedState())
+            {
                 // One more look: still quiet after the state was read.
                 if running.allSatisfy({ $0.statusInt("busy_tasks") == 0 && $0.statusInt("tasks_with_open_windows") == 0 }) {
                     return true
