@@ -225,14 +225,16 @@ public final class Processor<Engine: TaskEngine> {
     }
 
     /// `idle_close` (SPEC §4): windows of a partition with no new event for that long close.
+    /// A partition with records still to fetch is behind, not idle.
     func closeIdleTasks() throws {
         let idle = configuration.rules.window.idleClose
         guard idle > .zero else { return }
         let now = clock.now
         var actions: [TaskAction] = []
         for partition in tasks.keys.sorted() {
-            guard let last = lastActivity[partition], now - last >= idle,
-                tasks[partition].map({ $0.bufferedCount == 0 }) == true
+            guard let last = lastActivity[partition], now - last >= idle, let task = tasks[partition],
+                task.bufferedCount == 0,
+                InputRole.allCases.allSatisfy({ isCaughtUp($0, partition: partition, next: task.nextOffsets[$0]) })
             else { continue }
             tasks[partition]!.closeIdleWindows(into: &actions)
             lastActivity[partition] = nil
