@@ -24,6 +24,10 @@ public struct KafkaConsumerConfiguration: Sendable {
     public var maxPollInterval: Duration = .seconds(300)
     /// `enable.partition.eof`.
     public var isPartitionEOFEnabled: Bool = false
+    /// `fetch.wait.max.ms`: how long a broker may hold a fetch when it has nothing new. The
+    /// embedded broker holds it this long even when records arrive meanwhile, so librdkafka's
+    /// 500 ms default puts half a second on every record's latency there.
+    public var fetchWaitMax: Duration = .milliseconds(50)
 
     public init(base: KafkaConfiguration, groupID: String) {
         self.base = base
@@ -43,6 +47,7 @@ public struct KafkaConsumerConfiguration: Sendable {
             "heartbeat.interval.ms": String(max(100, sessionTimeout.milliseconds / 4)),
             "max.poll.interval.ms": String(maxPollInterval.milliseconds),
             "enable.partition.eof": String(isPartitionEOFEnabled),
+            "fetch.wait.max.ms": String(fetchWaitMax.milliseconds),
         ]
     }
 }

@@ -17,6 +17,10 @@ public enum PipelineBenchmark {
         public var restoredRecords = 0
         public var restoreSeconds = 0.0
         public var stateBytesPerUser = 0.0
+        public var latencyEvents = 0
+        public var latencyRate = 0
+        public var pipelineLatency = LatencyHistogram()
+        public var ceilingLatency = LatencyHistogram()
 
         public var description: String {
             let ceilingRate = Double(events) / max(ceilingSeconds, 1e-9)
@@ -32,9 +36,24 @@ public enum PipelineBenchmark {
                   restore: \(restoredRecords) changelog records in \(String(format: "%.3f", restoreSeconds)) s \
                 (\(String(format: "%.0f", Double(restoredRecords) / max(restoreSeconds, 1e-9))) records/s)
                   state: \(String(format: "%.0f", stateBytesPerUser)) bytes per user (changelog value)
-                  CPU includes the in-process broker's threads for both sides; latency percentiles are not measured yet.
+                  latency, input append to output commit (\(latencyEvents) events paced at \(latencyRate)/s, 100 ms commit interval):
+                    raw librdkafka ceiling: \(PipelineBenchmark.percentiles(ceilingLatency))
+                    growthstream run:       \(PipelineBenchmark.percentiles(pipelineLatency))
+                    ratio growthstream / ceiling: \(PipelineBenchmark.ratio(pipelineLatency, ceilingLatency, 0.5)) (p50), \
+                \(PipelineBenchmark.ratio(pipelineLatency, ceilingLatency, 0.99)) (p99)
+                  CPU includes the in-process broker's threads for both sides.
                 """
         }
+    }
+
+    static func percentiles(_ h: LatencyHistogram) -> String {
+        guard let p50 = h.percentile(0.5), let p99 = h.percentile(0.99) else { return "no data" }
+        return "p50 \(p50) ms, p99 \(p99) ms, max \(h.max) ms"
+    }
+
+    static func ratio(_ a: LatencyHistogram, _ b: LatencyHistogram, _ fraction: Double) -> String {
+        guard let x = a.percentile(fraction), let y = b.percentile(fraction), y > 0 else { return "n/a" }
+        return String(format: "%.2f", Double(x) / Double(y))
     }
 
     public static func run(rules: Rules, topicsDir: String, events: Int, users: Int) throws -> Report {
@@ -75,6 +94,19 @@ public enum PipelineBenchmark {
         (_, status) = try runUntil(config: config, logger: logger) { $0.ownedPartitions.count == partitions }
         report.restoredRecords = status.restoredRecords
         report.restoreSeconds = status.restoreSeconds
+
+        // Latency: new events after the first workload's, paced at about a tenth of capacity.
+        report.latencyEvents = max(1_000, min(events / 5, 20_000))
+        report.latencyRate = 5_000
+        let later = WorkloadConfig.defaultStart + .seconds(11 * 86_400)
+        let paced = Array(WorkloadGenerator(
+            WorkloadConfig(seed: 100, users: users, days: 1, events: report.latencyEvents, start: later, malformedRate: 0)))
+        report.pipelineLatency = try pipelineLatency(
+            config: config, logger: logger, records: paced, rate: report.latencyRate, names: names, partitions: partitions)
+        let ceilingPaced = Array(WorkloadGenerator(
+            WorkloadConfig(seed: 101, users: users, days: 1, events: report.latencyEvents, start: later + .seconds(86_400), malformedRate: 0)))
+        report.ceilingLatency = try ceilingLatency(
+            kafka: kafka, names: names, partitions: partitions, records: ceilingPaced, rate: report.latencyRate)
 
         let state = try ChangelogReader.read(
             topic: names.changelog, partitions: (0..<Int32(partitions)).map { $0 }, kafka: kafka, groupID: "bench-state")

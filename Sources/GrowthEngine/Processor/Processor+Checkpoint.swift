@@ -1,3 +1,4 @@
+import Foundation
 import GrowthCore
 import GrowthKafka
 
@@ -51,7 +52,11 @@ extension Processor {
             try producer.sendOffsetsToTransaction(offsets, groupMetadata: consumer.groupMetadata())
             try commitWithRetries()
             isInTransaction = false
-            for partition in dirty { tasks[partition]!.checkpointCommitted() }
+            let committedAt = Int64((Date().timeIntervalSince1970 * 1000).rounded())
+            for partition in dirty {
+                for timestamp in tasks[partition]!.processedTimestamps { status.latency.record(committedAt - timestamp) }
+                tasks[partition]!.checkpointCommitted()
+            }
             mergerTask?.markCommitted()
             status.transactionsCommitted += 1
             onCheckpoint?(snapshot())

@@ -21,6 +21,8 @@ public struct ProcessorStatus: Sendable {
     /// it absorbs, and what it absorbed since it was assigned.
     public var mergerNextOffset: Int64?
     public var partialsAbsorbed = 0
+    /// Input record timestamp (append time) to the commit of the transaction that processed it.
+    public var latency = LatencyHistogram()
     public init() {}
 }
 

@@ -26,6 +26,9 @@ public struct StreamTask<Engine: TaskEngine> {
     public private(set) var committedCounters = TaskCounters()
     /// Outputs of a rules change at restore, produced with the next actions.
     public private(set) var pendingActions: [TaskAction] = []
+    /// Record timestamps of the input records processed since the last checkpoint: their
+    /// latency is measured when it commits.
+    public private(set) var processedTimestamps: [Int64] = []
     /// An event was counted since the last idle close, so windows may be open.
     public private(set) var hasOpenWindows = false
 
@@ -116,7 +119,10 @@ public struct StreamTask<Engine: TaskEngine> {
     private mutating func process(_ record: BufferedRecord, outputs: inout [OutputRecord], actions: inout [TaskAction]) {
         nextOffsets[record.role] = record.offset + 1
         isDirty = true
-        if record.role != .repartition { counters.consumed[record.topic, default: 0] += 1 }
+        if record.role != .repartition {
+            counters.consumed[record.topic, default: 0] += 1
+            processedTimestamps.append(record.timestamp)
+        }
         let result: Result<Event, DecodeError> =
             if let value = record.value {
                 value.withUnsafeBytes { decoder.decode(topic: record.topic, bytes: $0) }
@@ -181,6 +187,7 @@ public struct StreamTask<Engine: TaskEngine> {
     /// After the transaction holding `checkpointRecords()` committed.
     public mutating func checkpointCommitted() {
         committedCounters = counters
+        processedTimestamps.removeAll(keepingCapacity: true)
         sequence += 1
         abandoned = []
         isDirty = false
