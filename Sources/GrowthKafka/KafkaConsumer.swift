@@ -203,7 +203,8 @@ private let kafkaRebalanceTrampoline:
         guard let rk, let partitions, let opaque else { return }
         let callbacks = Unmanaged<RDKafkaCallbacks>.fromOpaque(opaque).takeUnretainedValue()
         let box = callbacks.rebalance
-        let cooperative = String(cString: rd_kafka_rebalance_protocol(rk)) == "COOPERATIVE"
+        // NULL when the consumer is no longer in a group (e.g. while closing): eager then.
+        let cooperative = rd_kafka_rebalance_protocol(rk).map { String(cString: $0) } == "COOPERATIVE"
         let tps = RDKafkaTopicPartitionList.elements(partitions).map(\.topicPartition)
         var failure: KafkaError?
         if err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS {
