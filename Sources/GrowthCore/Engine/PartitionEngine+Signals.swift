@@ -79,11 +79,12 @@ extension PartitionEngine {
         }
     }
 
-    /// The earliest signal period end after the watermark (nil: no signal periods).
-    mutating func nextSignalEnd() -> Int64? {
+    /// The earliest signal period end after `old`, the watermark before this advance (nil: no
+    /// signal periods).
+    mutating func nextSignalEnd(after old: Instant) -> Int64? {
         if let cached = signalNextEndCache { return cached }
-        guard let wm = watermark, !signalUnits.isEmpty else { return nil }
-        let next = signalUnits.map { $0.end(ofIndex: $0.index(containing: wm, in: rules.clock), in: rules.clock).millis }
+        guard !signalUnits.isEmpty else { return nil }
+        let next = signalUnits.map { $0.end(ofIndex: $0.index(containing: old, in: rules.clock), in: rules.clock).millis }
             .min()
         signalNextEndCache = next
         return next
@@ -91,7 +92,7 @@ extension PartitionEngine {
 
     /// Signal period ends in (old, target], ascending, finest unit first at one instant.
     mutating func signalEnds(after old: Instant, through target: Instant) -> [(Instant, CalendarPeriod, Int64)] {
-        guard let next = nextSignalEnd(), next <= target.millis else { return [] }
+        guard let next = nextSignalEnd(after: old), next <= target.millis else { return [] }
         signalNextEndCache = nil
         var result: [(Instant, CalendarPeriod, Int64)] = []
         for unit in signalUnits {

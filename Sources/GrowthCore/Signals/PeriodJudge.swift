@@ -76,8 +76,8 @@ struct PeriodJudge {
     }
 
     /// `level_stagnation`: growth of a level's user count against the previous period below the
-    /// threshold for `consecutive` periods in a row; once per streak; a previous count of 0
-    /// (or no previous period) breaks the streak.
+    /// threshold (shrinking always counts as below) for `consecutive` periods in a row; once
+    /// per streak; a previous count of 0 (or no previous period) breaks the streak.
     func stagnation(_ rule: SignalRules.LevelStagnation, streaks: inout [Int]) -> [SignalWarning] {
         if streaks.count != rules.topLevel { streaks = Array(repeating: 0, count: rules.topLevel) }
         var result: [SignalWarning] = []
@@ -88,7 +88,7 @@ struct PeriodJudge {
                 continue
             }
             let growth = Double(now - before) / Double(before)
-            guard growth < rule.threshold else {
+            guard growth < rule.threshold || now < before else {
                 streaks[level - 1] = 0
                 continue
             }
