@@ -37,16 +37,16 @@ extension PartitionEngine {
         into outputs: inout [OutputRecord]
     ) {
         let t = event.occurredAt.millis
-        if let last = s.signals.latestEvent, t > last {
-            if let churn = rules.rules.signals.churnRisk, !s.signals.churnWarned,
-                t > last + churn.inactiveFor.milliseconds
-            {
-                outputs.append(churnWarning(user: user, latest: last))
+        if let churn = rules.rules.signals.churnRisk {
+            if let last = s.signals.latestEvent, t > last {
+                if !s.signals.churnWarned, t > last + churn.inactiveFor.milliseconds {
+                    outputs.append(churnWarning(user: user, latest: last))
+                }
+                s.signals.latestEvent = t
+                s.signals.churnWarned = false
+            } else if s.signals.latestEvent == nil {
+                s.signals.latestEvent = t
             }
-            s.signals.latestEvent = t
-            s.signals.churnWarned = false
-        } else if s.signals.latestEvent == nil {
-            s.signals.latestEvent = t
         }
         guard !signalUnits.isEmpty else { return }
         let weighted = points > 0 ? rules.weighted(points, dimension) : 0
