@@ -8,6 +8,30 @@ extension PartitionEngine {
         var points: [Int64] = [0, 0, 0]
         var events: Int64 = 0
         var earliest: Int64?
+
+        mutating func add(_ dimension: Dimension, _ weighted: Int64, at t: Int64) {
+            points[dimension.rawValue] += weighted
+            events += 1
+            earliest = min(earliest ?? t, t)
+        }
+    }
+
+    /// The index and end (ms) of the period of `signalUnits[u]` holding `t`; the last one
+    /// found is cached per unit, so events in time order skip the calendar arithmetic.
+    mutating func signalPeriod(_ u: Int, containing t: Int64) -> (index: Int64, end: Int64) {
+        if u < signalPeriodCache.count {
+            let c = signalPeriodCache[u]
+            if t >= c.start && t < c.end { return (c.index, c.end) }
+        }
+        let unit = signalUnits[u]
+        let index = unit.index(containing: Instant(millis: t), in: rules.clock)
+        let found = (
+            start: unit.start(ofIndex: index, in: rules.clock).millis, end: unit.end(ofIndex: index, in: rules.clock).millis,
+            index: index
+        )
+        while signalPeriodCache.count <= u { signalPeriodCache.append((0, 0, 0)) }
+        signalPeriodCache[u] = found
+        return (index, found.end)
     }
 
     struct PeriodKey: Hashable, Sendable {
@@ -51,9 +75,10 @@ extension PartitionEngine {
         guard !signalUnits.isEmpty else { return }
         let weighted = points > 0 ? rules.weighted(points, dimension) : 0
         let signals = rules.rules.signals
-        for unit in signalUnits {
-            var index = unit.index(containing: event.occurredAt, in: rules.clock)
-            if let wm = watermark, unit.end(ofIndex: index, in: rules.clock) <= wm {
+        for (u, unit) in signalUnits.enumerated() {
+            let (index0, end) = signalPeriod(u, containing: t)
+            var index = index0
+            if let wm = watermark, end <= wm.millis {
                 // A late event never reopens a judged period; it only marks the user's start.
                 if signals.ltvSwing?.period == unit {
                     index = unit.index(containing: wm, in: rules.clock)
@@ -61,11 +86,8 @@ extension PartitionEngine {
                 }
                 continue
             }
-            var aggregate = signalAggregates[PeriodKey(unit: unit, index: index)] ?? PeriodAggregate()
-            aggregate.points[dimension.rawValue] += weighted
-            aggregate.events += 1
-            aggregate.earliest = min(aggregate.earliest ?? t, t)
-            signalAggregates[PeriodKey(unit: unit, index: index)] = aggregate
+            signalAggregates[PeriodKey(unit: unit, index: index), default: PeriodAggregate()].add(
+                dimension, weighted, at: t)
             if signals.preferenceShift?.period == unit {
                 s.signals.addMix(period: index, dimension: dimension.rawValue, weighted: weighted)
             }

@@ -30,6 +30,8 @@ public struct PartitionEngine: Sendable {
     var signalAggregates: [PeriodKey: PeriodAggregate] = [:]
     var pendingPartials: [SignalPartial] = []
     var signalNextEndCache: Int64?
+    /// Per signal unit: the (start, end, index) of the last period looked up.
+    var signalPeriodCache: [(start: Int64, end: Int64, index: Int64)] = []
 
     public init(rules: Rules, partition: Int) {
         self.rules = EngineRules(rules)
@@ -167,6 +169,7 @@ public struct PartitionEngine: Sendable {
             rules = EngineRules(newRules)
             signalUnits = Self.signalUnits(newRules)
             signalNextEndCache = nil
+            signalPeriodCache = []
         }
         let at = watermark ?? maxEventTime ?? Instant(millis: 0)
         for user in users.keys.sorted() where users[user]!.ruleVersion != rules.version {

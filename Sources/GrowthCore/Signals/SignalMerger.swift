@@ -12,7 +12,8 @@ public struct SignalMerger: Sendable {
     public let partitions: Int
     let rules: EngineRules
     var units: [CalendarPeriod: UnitMerge] = [:]
-    /// `benefit_gap` is due at the first judged period (of the finest unit) with a counted event.
+    /// `benefit_gap` is due at the first judged period (of the finest unit) with a counted event
+    /// under this merger's rule version.
     var isGapEmitted = false
     let gapUnit: CalendarPeriod?
 
@@ -44,13 +45,13 @@ public struct SignalMerger: Sendable {
     private mutating func judge(
         _ index: Int64, of unit: CalendarPeriod, _ merge: inout UnitMerge, into outputs: inout [OutputRecord]
     ) {
-        let period = merge.aggregate(index, levels: rules.topLevel)
+        let period = merge.aggregate(index, levels: rules.topLevel, version: rules.version)
         let previous = merge.previous?.index == index - 1 ? merge.previous : nil
         var warnings: [SignalWarning] = []
         let judge = PeriodJudge(
             rules: rules, unit: unit, index: index, current: period, previous: previous)
         let signals = rules.rules.signals
-        if gapUnit == unit, !isGapEmitted, let earliest = period.earliestEvent {
+        if gapUnit == unit, !isGapEmitted, let earliest = period.earliestOfVersion {
             isGapEmitted = true
             warnings += judge.benefitGaps(at: Instant(millis: earliest))
         }
@@ -121,11 +122,14 @@ struct UnitMerge: Sendable {
         return isReached ? p : nil
     }
 
-    func aggregate(_ index: Int64, levels: Int) -> MergedPeriod {
+    func aggregate(_ index: Int64, levels: Int, version: String) -> MergedPeriod {
         var merged = MergedPeriod(index: index, levels: Array(repeating: .init(), count: levels))
         for p in snapshots.indices {
             if let s = snapshots[p][index] {
                 merged.add(s, flows: true)
+                if s.ruleVersion == version, let e = s.earliestEvent {
+                    merged.earliestOfVersion = min(merged.earliestOfVersion ?? e, e)
+                }
             } else if let s = idle[p], s.watermark != nil {
                 merged.add(s, flows: false)
             }
@@ -146,6 +150,8 @@ struct MergedPeriod: Sendable {
     var points: [Int64] = [0, 0, 0]
     var events: Int64 = 0
     var earliestEvent: Int64?
+    /// The earliest counted event of partials under the merger's rule version (`benefit_gap`).
+    var earliestOfVersion: Int64?
     var levels: [SignalPartial.LevelFigures]
 
     init(index: Int64, levels: [SignalPartial.LevelFigures]) {

@@ -36,7 +36,7 @@ public struct UserSignals: Sendable, Equatable {
     public var isEmpty: Bool { self == UserSignals() }
 
     mutating func addMix(period: Int64, dimension: Int, weighted: Int64) {
-        let i = Self.slot(period, in: mix.map(\.period))
+        let i = mix.firstIndex { $0.period >= period } ?? mix.count
         if i == mix.count || mix[i].period != period {
             mix.insert(MixBucket(period: period, points: [0, 0, 0], events: 0), at: i)
         }
@@ -45,15 +45,11 @@ public struct UserSignals: Sendable, Equatable {
     }
 
     mutating func addSpend(period: Int64, net: Int64) {
-        let i = Self.slot(period, in: spend.map(\.period))
+        let i = spend.firstIndex { $0.period >= period } ?? spend.count
         if i == spend.count || spend[i].period != period {
             spend.insert(SpendBucket(period: period, net: 0), at: i)
         }
         spend[i].net += net
-    }
-
-    private static func slot(_ period: Int64, in periods: [Int64]) -> Int {
-        periods.firstIndex { $0 >= period } ?? periods.count
     }
 
     func mixBucket(_ period: Int64) -> MixBucket? { mix.first { $0.period == period } }
