@@ -170,6 +170,7 @@ public struct PartitionEngine: Sendable {
             signalUnits = Self.signalUnits(newRules)
             signalNextEndCache = nil
             signalPeriodCache = []
+            signalAggregates = signalAggregates.filter { signalUnits.contains($0.key.unit) }
         }
         let at = watermark ?? maxEventTime ?? Instant(millis: 0)
         for user in users.keys.sorted() where users[user]!.ruleVersion != rules.version {
