@@ -53,7 +53,8 @@ import Testing
             events: points.contains { $0 != 0 } ? 1 : 0, levels: [.init(), .init()])
     }
 
-    static let dominanceRules = SignalFixture.rules(SignalRules(behaviorDominance: .init(threshold: 0.60, period: .week)))
+    static let dominanceRules = SignalFixture.rules(
+        SignalRules(behaviorDominance: .init(threshold: 0.60, period: .week)))
 
     @Test func aPeriodWaitsForEveryPartitionOrItsIdleness() {
         var merger = SignalMerger(rules: Self.dominanceRules, partitions: 2)
@@ -182,7 +183,8 @@ import Testing
     @Test func warningsAreTheSameFor1And3And6Partitions() async {
         await propertyCheck(count: 10, input: Gen.int(in: 0...1_000_000)) { seed in
             let events = ReplayTestWorkload.events(seed: UInt64(seed), count: 400)
-            let one = Self.sortedWarnings(ReplayDeterminismTests.replay(events, rules: Self.workloadRules, partitions: 1))
+            let one = Self.sortedWarnings(
+                ReplayDeterminismTests.replay(events, rules: Self.workloadRules, partitions: 1))
             #expect(!one.isEmpty)
             #expect(Set(one.map(\.id)).count == one.count)
             for n in [3, 6] {

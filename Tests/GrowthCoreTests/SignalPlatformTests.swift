@@ -6,7 +6,8 @@ import Testing
 /// Signals): `behavior_dominance`, `level_stagnation`, platform `preference_shift` and
 /// `ltv_swing`, `benefit_gap`.
 @Suite struct SignalPlatformTests {
-    static let dominanceRules = SignalFixture.rules(SignalRules(behaviorDominance: .init(threshold: 0.60, period: .week)))
+    static let dominanceRules = SignalFixture.rules(
+        SignalRules(behaviorDominance: .init(threshold: 0.60, period: .week)))
 
     /// Week of Monday 2 March: consumption `share`%, interaction the rest.
     static func dominance(_ share: Double, partitions: Int = 1) -> [[String: Any]] {

@@ -56,7 +56,8 @@ import Testing
     }
 
     @Test func shiftNeedsMinEventsInBothPeriods() {
-        let rules = SignalFixture.rules(SignalRules(preferenceShift: .init(threshold: 0.30, period: .month, minEvents: 3)))
+        let rules = SignalFixture.rules(
+            SignalRules(preferenceShift: .init(threshold: 0.30, period: .month, minEvents: 3)))
         #expect(Self.run(rules, Self.shiftEvents(interaction: 90), until: "2026-04-01T00:00:00+08:00").isEmpty)
         let more = Self.shiftEvents(interaction: 90) + [
             Fixture.order("f3", "2026-02-12T10:00:00+08:00", amount: 0),

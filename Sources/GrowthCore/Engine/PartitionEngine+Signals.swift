@@ -26,7 +26,8 @@ extension PartitionEngine {
         let unit = signalUnits[u]
         let index = unit.index(containing: Instant(millis: t), in: rules.clock)
         let found = (
-            start: unit.start(ofIndex: index, in: rules.clock).millis, end: unit.end(ofIndex: index, in: rules.clock).millis,
+            start: unit.start(ofIndex: index, in: rules.clock).millis,
+            end: unit.end(ofIndex: index, in: rules.clock).millis,
             index: index
         )
         while signalPeriodCache.count <= u { signalPeriodCache.append((0, 0, 0)) }
@@ -42,8 +43,9 @@ extension PartitionEngine {
     /// The calendar units some signal uses, finest first; `day` when only `benefit_gap` is on.
     static func signalUnits(_ rules: Rules) -> [CalendarPeriod] {
         let s = rules.signals
-        let used = [s.preferenceShift?.period, s.ltvSwing?.period, s.behaviorDominance?.period, s.levelStagnation?.period]
-            .compactMap { $0 }
+        let used = [
+            s.preferenceShift?.period, s.ltvSwing?.period, s.behaviorDominance?.period, s.levelStagnation?.period,
+        ].compactMap { $0 }
         if used.isEmpty { return s.benefitGap == nil ? [] : [.day] }
         return CalendarPeriod.ordered.filter(used.contains)
     }
@@ -106,8 +108,8 @@ extension PartitionEngine {
     mutating func nextSignalEnd(after old: Instant) -> Int64? {
         if let cached = signalNextEndCache { return cached }
         guard !signalUnits.isEmpty else { return nil }
-        let next = signalUnits.map { $0.end(ofIndex: $0.index(containing: old, in: rules.clock), in: rules.clock).millis }
-            .min()
+        let clock = rules.clock
+        let next = signalUnits.map { $0.end(ofIndex: $0.index(containing: old, in: clock), in: clock).millis }.min()
         signalNextEndCache = next
         return next
     }
@@ -149,7 +151,9 @@ extension PartitionEngine {
             let before = s.signals
             if s.isActive { levels[s.level - 1].users += 1 }
             if let shift {
-                if let w = judgeShift(user: user, s.signals, unit, index, shift) { outputs.append(rules.warningRecord(w)) }
+                if let w = judgeShift(user: user, s.signals, unit, index, shift) {
+                    outputs.append(rules.warningRecord(w))
+                }
                 s.signals.mix.removeAll { $0.period < index }
             }
             if let swing {

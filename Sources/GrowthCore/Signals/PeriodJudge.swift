@@ -63,7 +63,8 @@ struct PeriodJudge {
         let total = current.points.reduce(0, +)
         guard total > 0 else { return nil }
         var top: Dimension?
-        for d in rules.rules.dimensions.map(\.dimension) where top.map({ current.points[d.rawValue] > current.points[$0.rawValue] }) ?? true {
+        for d in rules.rules.dimensions.map(\.dimension) {
+            if let t = top, current.points[d.rawValue] <= current.points[t.rawValue] { continue }
             top = d
         }
         guard let top else { return nil }

@@ -110,7 +110,8 @@ public struct UserSignals: Sendable, Equatable {
         var previous: Int64 = 0
         for _ in 0..<(try r.count(limit: 10_000)) {
             previous += try r.int()
-            mix.append(MixBucket(period: previous, points: [try r.int(), try r.int(), try r.int()], events: try r.int()))
+            let points = [try r.int(), try r.int(), try r.int()]
+            mix.append(MixBucket(period: previous, points: points, events: try r.int()))
         }
         previous = 0
         for _ in 0..<(try r.count(limit: 10_000)) {
