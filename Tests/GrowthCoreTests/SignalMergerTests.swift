@@ -122,6 +122,26 @@ import Testing
         #expect(w.first?.text("period_start") == "2026-03-02T00:00:00+08:00")
     }
 
+    /// Idleness is announced once: a second `idle_close` without input sends nothing; input
+    /// or a final partial in between re-arms it.
+    @Test func idlenessIsAnnouncedOnce() {
+        var engine = PartitionEngine(rules: Self.dominanceRules, partition: 0)
+        var out: [OutputRecord] = []
+        engine.closeIdleWindows(into: &out)
+        #expect(engine.takePartials().map(\.mark) == [.provisional])
+        _ = engine.process(Fixture.order("a", "2026-03-03T10:00:00+08:00", amount: 10), into: &out)
+        _ = engine.takePartials()
+        engine.closeIdleWindows(into: &out)
+        let first = engine.takePartials()
+        #expect(first.map(\.mark) == [.provisional] && first.first?.events == 1)
+        engine.closeIdleWindows(into: &out)
+        #expect(engine.takePartials().isEmpty)
+        engine.advanceWatermark(to: Fixture.time("2026-03-09T00:00:00+08:00"), into: &out)
+        #expect(engine.takePartials().map(\.mark) == [.final])
+        engine.closeIdleWindows(into: &out)
+        #expect(engine.takePartials().map(\.mark) == [.provisional])
+    }
+
     /// The partials of three partitions, merged in any interleaving that keeps each
     /// partition's own order (the partials topic), give the same warnings.
     @Test func anyInterleavingOfPartitionsGivesTheSameWarnings() async {

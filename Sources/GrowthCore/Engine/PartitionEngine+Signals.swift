@@ -174,11 +174,14 @@ extension PartitionEngine {
         }
         pendingPartials.append(partial(unit, index, mark: .final, levels: levels))
         signalAggregates.removeValue(forKey: PeriodKey(unit: unit, index: index))
+        isIdleAnnounced = false
     }
 
     /// `idle_close` (SPEC §4 "must not stall forever"): a provisional partial per unit for the
     /// period holding the watermark, marking this partition idle there.
     mutating func emitProvisionalPartials() {
+        guard !isIdleAnnounced else { return }
+        isIdleAnnounced = true
         for unit in signalUnits {
             guard let wm = watermark else {
                 pendingPartials.append(

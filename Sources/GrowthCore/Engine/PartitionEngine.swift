@@ -30,6 +30,8 @@ public struct PartitionEngine: Sendable {
     var signalAggregates: [PeriodKey: PeriodAggregate] = [:]
     var pendingPartials: [SignalPartial] = []
     var signalNextEndCache: Int64?
+    /// Provisional partials were sent and nothing was processed since (one announcement per idleness).
+    var isIdleAnnounced = false
     /// Per signal unit: the (start, end, index) of the last period looked up.
     var signalPeriodCache: [(start: Int64, end: Int64, index: Int64)] = []
 
@@ -55,6 +57,7 @@ public struct PartitionEngine: Sendable {
                     "occurred_at is more than max_future_skew (\(Self.text(millis: rules.maxFutureSkew))) ahead "
                         + "of partition \(partition)'s watermark \(rules.clock.rfc3339(wm))"))
         }
+        isIdleAnnounced = false
         let disposition = count(event, into: &outputs)
         if maxEventTime.map({ t > $0 }) ?? true { maxEventTime = t }
         advanceWatermark(to: t - .milliseconds(rules.grace), into: &outputs)
