@@ -94,6 +94,26 @@ import Testing
         }
     }
 
+    /// SPEC §7 Signals: a late event (beyond the grace) does not reopen a judged period; it
+    /// counts for growth, not for the period's signals.
+    @Test func aLateEventDoesNotReopenAJudgedPeriod() {
+        var engine = PartitionEngine(rules: Self.dominanceRules, partition: 0)
+        var out: [OutputRecord] = []
+        _ = engine.process(Fixture.order("a", "2026-03-03T10:00:00+08:00", amount: 100), into: &out)
+        _ = engine.process(Fixture.share("b", "2026-03-10T10:00:00+08:00"), into: &out)
+        let week = Fixture.time("2026-03-02T00:00:00+08:00").millis
+        let judged = engine.takePartials().filter { $0.periodStart == week }
+        #expect(judged.count == 1 && judged.first?.points == [100_000_000, 0, 0])
+        let late = SignalFixture.unit("late", "2026-03-04T10:00:00+08:00", points: 90)
+        #expect(engine.process(late, into: &out) == .counted)
+        engine.advanceWatermark(to: Fixture.time("2026-03-16T00:00:00+08:00"), into: &out)
+        let later = engine.takePartials()
+        #expect(later.map(\.periodStart) == [Fixture.time("2026-03-09T00:00:00+08:00").millis])
+        #expect(later.first?.points == [0, 0, 5_000_000] && later.first?.events == 1)
+        let updates = out.filter { $0.topic == .updates }.map { String(decoding: $0.value, as: UTF8.self) }
+        #expect(updates.contains { $0.contains("\"late\":true") })
+    }
+
     @Test func benefitGapOncePerRuleVersionAtTheFirstCountedEvent() {
         let benefits = [
             BenefitRule(id: "a", name: "A", kind: "coupon", minLevel: 2, grant: .onReach, value: 100),
