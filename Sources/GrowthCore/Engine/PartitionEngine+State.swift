@@ -2,7 +2,7 @@
 /// per partition (watermark, highest event time, idle-close boundary). Input offsets are the
 /// Kafka task's to add.
 extension PartitionEngine {
-    static let partitionEncodingVersion: UInt8 = 1
+    static let partitionEncodingVersion: UInt8 = 2
 
     /// The user's encoded state; nil when the engine holds none (a tombstone).
     public func encodedUserState(_ user: String) -> [UInt8]? { users[user]?.encode() }
@@ -33,23 +33,48 @@ extension PartitionEngine {
         if let t = maxEventTime { w.int(t.millis) }
         if let t = idleClosedUntil { w.int(t.millis) }
         w.string(rules.version)
+        w.count(signalAggregates.count)
+        let keys = signalAggregates.keys.sorted { ($0.unit.code, $0.index) < ($1.unit.code, $1.index) }
+        for key in keys {
+            let a = signalAggregates[key]!
+            w.byte(key.unit.code)
+            w.int(key.index)
+            for d in 0..<3 { w.int(a.points[d]) }
+            w.int(a.events)
+            w.byte(a.earliest == nil ? 0 : 1)
+            if let t = a.earliest { w.int(t) }
+        }
         return w.bytes
     }
 
     public mutating func restorePartitionState(from bytes: [UInt8]) throws(StateError) {
         var r = ByteReader(bytes)
         let version = try r.byte()
-        guard version == Self.partitionEncodingVersion else {
-            throw StateError(.unknownVersion, "partition state version \(version), this build reads 1")
+        guard version == 1 || version == Self.partitionEncodingVersion else {
+            throw StateError(.unknownVersion, "partition state version \(version), this build reads 1 and 2")
         }
         let flags = try r.byte()
         let wm = flags & 1 != 0 ? Instant(millis: try r.int()) : nil
         let seen = flags & 2 != 0 ? Instant(millis: try r.int()) : nil
         let idle = flags & 4 != 0 ? Instant(millis: try r.int()) : nil
         _ = try r.string()
+        var aggregates: [PeriodKey: PeriodAggregate] = [:]
+        if version >= 2 {
+            for _ in 0..<(try r.count()) {
+                guard let unit = CalendarPeriod(code: try r.byte()) else {
+                    throw StateError(.malformed, "unknown signal period unit")
+                }
+                let key = PeriodKey(unit: unit, index: try r.int())
+                var a = PeriodAggregate(points: [try r.int(), try r.int(), try r.int()], events: try r.int())
+                if try r.byte() != 0 { a.earliest = try r.int() }
+                aggregates[key] = a
+            }
+        }
         guard r.isAtEnd else { throw StateError(.malformed, "bytes after the partition state") }
         watermark = wm
         maxEventTime = seen
         idleClosedUntil = idle
+        signalAggregates = aggregates
+        signalNextEndCache = nil
     }
 }

@@ -5,7 +5,7 @@ extension PartitionEngine {
     /// What is due next for a user, in the §7 order at equal times.
     enum Due: Int, Comparable {
         case windowClose = 0
-        case graceDeadline, annualDecay, periodEnd
+        case graceDeadline, annualDecay, periodEnd, churn
         static func < (a: Due, b: Due) -> Bool { a.rawValue < b.rawValue }
     }
 
@@ -23,6 +23,7 @@ extension PartitionEngine {
             consider(s.graceDeadline, .graceDeadline)
             consider(rules.nextDecay(s), .annualDecay)
         }
+        consider(churnDeadline(s), .churn)
         return best
     }
 
@@ -62,6 +63,10 @@ extension PartitionEngine {
         case .graceDeadline: change = rules.cumulativeGraceExpired(&s, at: t)
         case .annualDecay: change = rules.cumulativeDecay(&s, at: t)
         case .periodEnd: change = rules.stagedPeriodEnded(&s, at: t)
+        case .churn:
+            if let last = s.signals.latestEvent { outputs.append(churnWarning(user: user, latest: last)) }
+            s.signals.churnWarned = true
+            return
         }
         if let change {
             outputs.append(rules.levelChangeRecord(user: user, change))

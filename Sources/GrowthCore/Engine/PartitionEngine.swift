@@ -24,10 +24,21 @@ public struct PartitionEngine: Sendable {
     public internal(set) var maxEventTime: Instant?
     /// Windows ending by this were closed by `closeIdleWindows`; events in them are late.
     var idleClosedUntil: Instant?
+    /// Calendar units the signals use (SPEC §3 "Risk signals"), finest first.
+    var signalUnits: [CalendarPeriod]
+    /// Open signal periods' partition aggregates.
+    var signalAggregates: [PeriodKey: PeriodAggregate] = [:]
+    var pendingPartials: [SignalPartial] = []
+    var signalNextEndCache: Int64?
+    /// Provisional partials were sent and nothing was processed since (one announcement per idleness).
+    var isIdleAnnounced = false
+    /// Per signal unit: the (start, end, index) of the last period looked up.
+    var signalPeriodCache: [(start: Int64, end: Int64, index: Int64)] = []
 
     public init(rules: Rules, partition: Int) {
         self.rules = EngineRules(rules)
         self.partition = partition
+        signalUnits = Self.signalUnits(rules)
     }
 
     public var userCount: Int { users.count }
@@ -46,13 +57,14 @@ public struct PartitionEngine: Sendable {
                     "occurred_at is more than max_future_skew (\(Self.text(millis: rules.maxFutureSkew))) ahead "
                         + "of partition \(partition)'s watermark \(rules.clock.rfc3339(wm))"))
         }
-        let disposition = count(event)
+        isIdleAnnounced = false
+        let disposition = count(event, into: &outputs)
         if maxEventTime.map({ t > $0 }) ?? true { maxEventTime = t }
         advanceWatermark(to: t - .milliseconds(rules.grace), into: &outputs)
         return disposition
     }
 
-    private mutating func count(_ event: Event) -> Disposition {
+    private mutating func count(_ event: Event, into outputs: inout [OutputRecord]) -> Disposition {
         let t = event.occurredAt
         let user = event.userID
         var s = users.removeValue(forKey: user) ?? UserState(ruleVersion: rules.version)
@@ -75,6 +87,7 @@ public struct PartitionEngine: Sendable {
         }
         s.windows[i].add(eventID: event.eventID, dimension: dimension, raw: points, capped: kept, isLate: isLate)
         s.seenEvents[event.eventID] = max(s.seenEvents[event.eventID] ?? .min, t.millis)
+        recordSignals(event, dimension: dimension, points: points, user: user, &s, into: &outputs)
         dirty.insert(user)
         reschedule(user, s)
         return .counted
@@ -105,13 +118,23 @@ public struct PartitionEngine: Sendable {
         guard let old = watermark else {
             watermark = target
             fireUsers(through: target, into: &outputs)
+            signalsStarted(at: target)
             return
         }
         guard target > old else { return }
         watermark = target
-        for (start, period) in periodStarts(after: old, through: target) {
-            fireUsers(through: start, into: &outputs)
-            fireBenefitPeriod(period, at: start, into: &outputs)
+        var benefits = periodStarts(after: old, through: target)[...]
+        var signals = signalEnds(after: old, through: target)[...]
+        // At one instant: windows and level timers, then benefit period starts, then signals.
+        while !benefits.isEmpty || !signals.isEmpty {
+            if let (start, period) = benefits.first, signals.first.map({ start <= $0.0 }) ?? true {
+                benefits.removeFirst()
+                fireUsers(through: start, into: &outputs)
+                fireBenefitPeriod(period, at: start, into: &outputs)
+            } else if let (end, unit, index) = signals.popFirst() {
+                fireUsers(through: end, into: &outputs)
+                fireSignalPeriod(unit, index: index, into: &outputs)
+            }
         }
         fireUsers(through: target, into: &outputs)
     }
@@ -119,7 +142,7 @@ public struct PartitionEngine: Sendable {
     /// `idle_close` (SPEC §4): fires what is due by the highest event time seen (never
     /// beyond), then closes every window still held; later events in them count as late.
     public mutating func closeIdleWindows(into outputs: inout [OutputRecord]) {
-        guard let seen = maxEventTime else { return }
+        guard let seen = maxEventTime else { return emitProvisionalPartials() }
         advanceWatermark(to: seen, into: &outputs)
         for user in users.keys.sorted() where !(users[user]?.windows.isEmpty ?? true) {
             var s = users.removeValue(forKey: user)!
@@ -132,6 +155,7 @@ public struct PartitionEngine: Sendable {
             dirty.insert(user)
             reschedule(user, s)
         }
+        emitProvisionalPartials()
     }
 
     /// Users whose state changed since the last call, sorted (one changelog record each).
@@ -144,7 +168,13 @@ public struct PartitionEngine: Sendable {
     /// A new rule version (SPEC §4 `rules_changed`): every user whose state was evaluated under
     /// another version is re-evaluated at the watermark; nothing granted is granted again.
     public mutating func applyRulesChange(to newRules: Rules, into outputs: inout [OutputRecord]) {
-        if newRules != rules.rules { rules = EngineRules(newRules) }
+        if newRules != rules.rules {
+            rules = EngineRules(newRules)
+            signalUnits = Self.signalUnits(newRules)
+            signalNextEndCache = nil
+            signalPeriodCache = []
+            signalAggregates = signalAggregates.filter { signalUnits.contains($0.key.unit) }
+        }
         let at = watermark ?? maxEventTime ?? Instant(millis: 0)
         for user in users.keys.sorted() where users[user]!.ruleVersion != rules.version {
             var s = users.removeValue(forKey: user)!

@@ -12,10 +12,21 @@ public struct ReplayRunner: Sendable {
     public private(set) var refused = 0
     public private(set) var latestEventTime: Instant?
     private var emitted: [OutputRecord] = []
+    /// The platform and level signals, in-process (the Kafka processor runs it on the
+    /// partials topic).
+    public private(set) var merger: SignalMerger
 
     public init(rules: Rules, partitions: Int = 1) {
         self.rules = rules
         engines = (0..<max(1, partitions)).map { PartitionEngine(rules: rules, partition: $0) }
+        merger = SignalMerger(rules: rules, partitions: max(1, partitions))
+    }
+
+    /// Feeds the partials the engines emitted to the merger, partition by partition.
+    private mutating func mergePartials() {
+        for i in engines.indices {
+            for partial in engines[i].takePartials() { merger.absorb(partial, into: &emitted) }
+        }
     }
 
     public func partition(of user: String) -> Int {
@@ -26,6 +37,7 @@ public struct ReplayRunner: Sendable {
     public mutating func feed(_ event: Event) -> PartitionEngine.Disposition {
         let p = partition(of: event.userID)
         let disposition = engines[p].process(event, into: &emitted)
+        for partial in engines[p].takePartials() { merger.absorb(partial, into: &emitted) }
         switch disposition {
         case .counted: processed += 1
         case .duplicate: duplicates += 1
@@ -47,12 +59,14 @@ public struct ReplayRunner: Sendable {
     public mutating func finish(until: Instant? = nil) {
         guard let target = until ?? defaultUntil else { return }
         for i in engines.indices { engines[i].advanceWatermark(to: target, into: &emitted) }
+        mergePartials()
     }
 
     /// Ends the input as the Kafka processor's `idle_close` does when its input stops: each
     /// partition fires timers up to its highest event time, then closes the windows it holds.
     public mutating func finishIdle() {
         for i in engines.indices { engines[i].closeIdleWindows(into: &emitted) }
+        mergePartials()
     }
 
     /// Everything emitted so far for `topic`, sorted by key, then emission order.

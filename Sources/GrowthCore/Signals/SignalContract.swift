@@ -4,35 +4,117 @@
 /// processor carries partials through the internal partials topic (one partition, so they stay
 /// in order); `replay` runs the merger in-process.
 ///
-/// SCAFFOLD: the signals work fills these in; the shapes below are the contract the Kafka
-/// side is written against.
+/// A partial is a SNAPSHOT of one partition's aggregates for one (unit, period) as of its
+/// emission, never a delta: the merger keeps the latest per (partition, unit, period), so a
+/// repeated partial changes nothing. All sums are Int64 micro-units, so merging is exact.
 public struct SignalPartial: Sendable, Equatable {
+    /// `final`: the partition's watermark passed the period end (after every window and timer
+    /// up to it). `provisional`: the partition went idle (`idle_close`) inside the period.
+    public enum Mark: UInt8, Sendable { case final = 0, provisional = 1 }
+
+    /// Per level (index = level - 1) at the period end.
+    public struct LevelFigures: Sendable, Equatable {
+        /// Users at exactly this level (users with a closed window holding a counted event).
+        public var users: Int64
+        /// Sum of those users' non-zero LTV estimates (base currency, micro-units, annualised).
+        public var ltvSum: Int64
+        /// How many users have a non-zero LTV estimate.
+        public var ltvUsers: Int64
+        public init(users: Int64 = 0, ltvSum: Int64 = 0, ltvUsers: Int64 = 0) {
+            self.users = users
+            self.ltvSum = ltvSum
+            self.ltvUsers = ltvUsers
+        }
+    }
+
+    static let formatVersion: UInt8 = 1
+
     /// The input partition whose engine emitted it.
     public var partition: Int
+    public var unit: CalendarPeriod
+    /// The period's start and end (ms since the epoch).
+    public var periodStart: Int64
+    public var periodEnd: Int64
+    public var ruleVersion: String
+    public var mark: Mark
+    /// The partition's watermark when emitted (ms); nil when it has seen no event (an idle
+    /// partition that never had input).
+    public var watermark: Int64?
+    /// Positive weighted points (weight x raw points of counted events with positive points)
+    /// per dimension (`Dimension.rawValue`), micro-points, of events whose own time is in the period.
+    public var points: [Int64]
+    /// Counted events whose own time is in the period.
+    public var events: Int64
+    /// The earliest own time of those events (ms).
+    public var earliestEvent: Int64?
+    /// Per level at the period end (provisional: at the watermark).
+    public var levels: [LevelFigures]
 
-    public init(partition: Int) { self.partition = partition }
+    public init(
+        partition: Int, unit: CalendarPeriod = .day, periodStart: Int64 = 0, periodEnd: Int64 = 0,
+        ruleVersion: String = "", mark: Mark = .final, watermark: Int64? = nil, points: [Int64] = [0, 0, 0],
+        events: Int64 = 0, earliestEvent: Int64? = nil, levels: [LevelFigures] = []
+    ) {
+        self.partition = partition
+        self.unit = unit
+        self.periodStart = periodStart
+        self.periodEnd = periodEnd
+        self.ruleVersion = ruleVersion
+        self.mark = mark
+        self.watermark = watermark
+        self.points = points
+        self.events = events
+        self.earliestEvent = earliestEvent
+        self.levels = levels
+    }
 
     /// The partials topic's value: a versioned binary encoding (first byte = format version).
-    public func encoded() -> [UInt8] { [0, UInt8(truncatingIfNeeded: partition)] }
+    public func encoded() -> [UInt8] {
+        var w = ByteWriter()
+        w.byte(Self.formatVersion)
+        w.count(partition)
+        w.byte(unit.code)
+        w.int(periodStart)
+        w.int(periodEnd)
+        w.string(ruleVersion)
+        w.byte(mark.rawValue)
+        w.byte((watermark == nil ? 0 : 1) | (earliestEvent == nil ? 0 : 2))
+        if let t = watermark { w.int(t) }
+        if let t = earliestEvent { w.int(t) }
+        for d in 0..<3 { w.int(points[d]) }
+        w.int(events)
+        w.count(levels.count)
+        for l in levels {
+            w.int(l.users)
+            w.int(l.ltvSum)
+            w.int(l.ltvUsers)
+        }
+        return w.bytes
+    }
 
     public init(decoding bytes: [UInt8]) throws(StateError) {
-        guard bytes.count == 2, bytes[0] == 0 else { throw StateError(.malformed, "not a signal partial") }
-        partition = Int(bytes[1])
+        var r = ByteReader(bytes)
+        let version = try r.byte()
+        guard version == Self.formatVersion else {
+            throw StateError(.unknownVersion, "signal partial version \(version), this build reads 1")
+        }
+        partition = try r.count(limit: 1 << 20)
+        guard let u = CalendarPeriod(code: try r.byte()) else { throw StateError(.malformed, "unknown period unit") }
+        unit = u
+        periodStart = try r.int()
+        periodEnd = try r.int()
+        ruleVersion = try r.string()
+        guard let m = Mark(rawValue: try r.byte()) else { throw StateError(.malformed, "unknown partial mark") }
+        mark = m
+        let flags = try r.byte()
+        watermark = flags & 1 != 0 ? try r.int() : nil
+        earliestEvent = flags & 2 != 0 ? try r.int() : nil
+        points = [try r.int(), try r.int(), try r.int()]
+        events = try r.int()
+        levels = []
+        for _ in 0..<(try r.count(limit: 1000)) {
+            levels.append(LevelFigures(users: try r.int(), ltvSum: try r.int(), ltvUsers: try r.int()))
+        }
+        guard r.isAtEnd else { throw StateError(.malformed, "bytes after the signal partial") }
     }
-}
-
-/// Combines partials from every partition (SPEC §3 "Risk signals"); deterministic in the
-/// order partials arrive, so rebuilding it from the partials log gives the same decisions.
-public struct SignalMerger: Sendable {
-    public let partitions: Int
-
-    public init(rules: Rules, partitions: Int) { self.partitions = partitions }
-
-    /// One partial, in log order; appends the warnings it makes due.
-    public mutating func absorb(_ partial: SignalPartial, into outputs: inout [OutputRecord]) {}
-}
-
-extension PartitionEngine {
-    /// Partials emitted since the last call, in emission order.
-    public mutating func takePartials() -> [SignalPartial] { [] }
 }

@@ -48,6 +48,8 @@ extension UserState {
         }
         w.count(benefits.count)
         for ledger in benefits { ledger.encode(into: &w) }
+        var extensions = extensions
+        if !signals.isEmpty { extensions[UserSignals.tag] = signals.encoded() }
         w.count(extensions.count)
         for (tag, blob) in extensions.sorted(by: { $0.key < $1.key }) {
             w.byte(tag)
@@ -103,6 +105,7 @@ extension UserState {
             let tag = try r.byte()
             extensions[tag] = try r.blob()
         }
+        if let blob = extensions.removeValue(forKey: UserSignals.tag) { signals = try UserSignals(decoding: blob) }
         guard r.isAtEnd else { throw StateError(.malformed, "\(bytes.count - r.offset) bytes after the user state") }
     }
 }

@@ -34,6 +34,8 @@ public struct UserState: Sendable, Equatable {
     /// Tagged sections for later features (e.g. per-period signal aggregates); encoded
     /// verbatim, unknown tags kept.
     public var extensions: [UInt8: [UInt8]] = [:]
+    /// Risk-signal state (SPEC §3 "Risk signals"), encoded as `extensions[1]`.
+    public var signals = UserSignals()
 
     public init(ruleVersion: String) { self.ruleVersion = ruleVersion }
 

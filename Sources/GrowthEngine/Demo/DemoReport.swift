@@ -71,7 +71,7 @@ public struct DemoReport {
         lines.append("benefit grants:")
         for (name, count) in tally(.benefitGrants, fields: ["action", "benefit_id"]) { lines.append("  \(name): \(count)") }
         lines.append("warnings:")
-        let warnings = tally(.warnings, fields: ["kind"])
+        let warnings = tally(.warnings, fields: ["kind", "scope"])
         if warnings.isEmpty { lines.append("  (none)") }
         for (kind, count) in warnings { lines.append("  \(kind): \(count)") }
         lines.append("dead letters:")

@@ -44,6 +44,12 @@ public struct WorkloadConfig: Sendable, Equatable {
         self.lateRate = lateRate
     }
 
+    /// The workload `growthstream demo` should run: 70 days from 1 March, so two local month
+    /// ends pass (the monthly signals compare two months; the second is the campaign month,
+    /// see `WorkloadCampaign`) and dormant users' 30-day churn deadlines fall inside the run.
+    /// Every warning kind of the default rules fires on it (WorkloadGeneratorTests).
+    public static let demo = WorkloadConfig(seed: 42, users: 1000, days: 70, events: 30_000)
+
     /// 2026-03-01T00:00:00+08:00.
     public static let defaultStart = Instant(millis: 1_772_294_400_000)
 

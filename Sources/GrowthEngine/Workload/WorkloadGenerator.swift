@@ -20,6 +20,7 @@ public struct WorkloadGenerator: Sequence, Sendable {
         let config: WorkloadConfig
         var random: WorkloadRandom
         let population: WorkloadPopulation
+        let campaign: WorkloadCampaign
         var produced = 0
         var serial = 0
         var recentOrders = WorkloadPool<OrderMemo>(capacity: 4096)
@@ -35,6 +36,7 @@ public struct WorkloadGenerator: Sequence, Sendable {
             self.config = config
             var userRandom = WorkloadRandom(seed: WorkloadRandom.mix(config.seed ^ 0x5EED_0F_05E75))
             population = WorkloadPopulation(count: config.users, random: &userRandom)
+            campaign = WorkloadCampaign(config)
             random = WorkloadRandom(seed: config.seed)
             lastValid = Array(repeating: .min, count: population.users.count)
         }
@@ -137,7 +139,7 @@ public struct WorkloadGenerator: Sequence, Sendable {
                 label = .late
             }
             let mix = population.users[user].mix(at: progress)
-            let weights = [mix.orders, mix.content, mix.shares]
+            let weights = campaign.weights(mix, at: time)
             let topic = [InputTopic.orders, .content, .shares][random.pick(weights: weights)]
             var draft: WorkloadDraft
             switch topic {
@@ -165,6 +167,7 @@ public struct WorkloadGenerator: Sequence, Sendable {
             if habits.persona == .swinger {
                 cny *= swingFactor(user: user, at: time)
             }
+            if campaign.isFestival(time) { cny *= WorkloadCampaign.festivalSpend }
             let usd = random.chance(habits.usdShare)
             var hundredths = Int64((usd ? cny / 7.1 : cny) * 100 + 0.5)
             hundredths = random.chance(0.005) ? 0 : Swift.max(hundredths, 1)

@@ -1,0 +1,185 @@
+/// Combines partials from every partition (SPEC §3 "Risk signals", §4 "must not stall forever
+/// behind an idle partition"); deterministic in the order partials arrive, so rebuilding it
+/// from the partials log gives the same decisions.
+///
+/// Per unit it keeps the latest snapshot per (partition, period) and judges periods in order:
+/// period P is judged once some partition has a `final` partial for P or later, and every
+/// partition has one too or is idle (its latest partial is `provisional`). An idle partition
+/// contributes its provisional snapshot of P if it has one, else only its user counts and LTV
+/// figures of its latest provisional snapshot. A partial for a judged period is ignored.
+/// `replay` equals Kafka whenever no partition goes idle mid-stream.
+public struct SignalMerger: Sendable {
+    public let partitions: Int
+    let rules: EngineRules
+    var units: [CalendarPeriod: UnitMerge] = [:]
+    /// `benefit_gap` is due at the first judged period (of the finest unit) with a counted event
+    /// under this merger's rule version.
+    var isGapEmitted = false
+    let gapUnit: CalendarPeriod?
+
+    public init(rules: Rules, partitions: Int) {
+        self.partitions = max(1, partitions)
+        self.rules = EngineRules(rules)
+        let units = PartitionEngine.signalUnits(rules)
+        for unit in units { self.units[unit] = UnitMerge(partitions: self.partitions) }
+        gapUnit = rules.signals.benefitGap == nil ? nil : units.first
+    }
+
+    /// One partial, in log order; appends the warnings it makes due.
+    public mutating func absorb(_ partial: SignalPartial, into outputs: inout [OutputRecord]) {
+        guard partial.partition >= 0, partial.partition < partitions, var merge = units[partial.unit] else { return }
+        let index = partial.unit.index(containing: Instant(millis: partial.periodStart), in: rules.clock)
+        merge.take(partial, index: index)
+        while let p = merge.judgeable() {
+            judge(p, of: partial.unit, &merge, into: &outputs)
+        }
+        units[partial.unit] = merge
+    }
+
+    /// The next period this merger would judge for `unit` (nil before any partial).
+    public func nextPeriodStart(_ unit: CalendarPeriod) -> Instant? {
+        guard let merge = units[unit], let p = merge.candidate() else { return nil }
+        return unit.start(ofIndex: p, in: rules.clock)
+    }
+
+    private mutating func judge(
+        _ index: Int64, of unit: CalendarPeriod, _ merge: inout UnitMerge, into outputs: inout [OutputRecord]
+    ) {
+        let period = merge.aggregate(index, levels: rules.topLevel, version: rules.version)
+        let previous = merge.previous?.index == index - 1 ? merge.previous : nil
+        var warnings: [SignalWarning] = []
+        let judge = PeriodJudge(
+            rules: rules, unit: unit, index: index, current: period, previous: previous)
+        let signals = rules.rules.signals
+        if gapUnit == unit, !isGapEmitted, let earliest = period.earliestOfVersion {
+            isGapEmitted = true
+            warnings += judge.benefitGaps(at: Instant(millis: earliest))
+        }
+        if let rule = signals.preferenceShift, rule.period == unit, let w = judge.preferenceShift(rule) {
+            warnings.append(w)
+        }
+        if let rule = signals.ltvSwing, rule.period == unit { warnings += judge.ltvSwings(rule) }
+        if let rule = signals.behaviorDominance, rule.period == unit, let w = judge.dominance(rule) {
+            warnings.append(w)
+        }
+        if let rule = signals.levelStagnation, rule.period == unit {
+            warnings += judge.stagnation(rule, streaks: &merge.streaks)
+        }
+        for w in warnings { outputs.append(rules.warningRecord(w)) }
+        merge.finish(index, period)
+    }
+}
+
+/// One unit's merge state: the snapshots not yet judged and the last judged period.
+struct UnitMerge: Sendable {
+    /// Per partition: period index -> latest snapshot.
+    var snapshots: [[Int64: SignalPartial]]
+    /// Per partition: the latest period index with a `final` partial.
+    var finalThrough: [Int64?]
+    /// Per partition: its latest partial if that was `provisional` (idle), else nil.
+    var idle: [SignalPartial?]
+    var next: Int64?
+    var previous: MergedPeriod?
+    /// `level_stagnation` streak per level (index = level - 1).
+    var streaks: [Int] = []
+
+    init(partitions: Int) {
+        snapshots = Array(repeating: [:], count: partitions)
+        finalThrough = Array(repeating: nil, count: partitions)
+        idle = Array(repeating: nil, count: partitions)
+    }
+
+    mutating func take(_ partial: SignalPartial, index: Int64) {
+        let p = partial.partition
+        switch partial.mark {
+        case .final:
+            finalThrough[p] = max(finalThrough[p] ?? index, index)
+            idle[p] = nil
+        case .provisional:
+            idle[p] = partial
+            guard partial.watermark != nil else { return }
+        }
+        if let next, index < next { return }
+        snapshots[p][index] = partial
+    }
+
+    func candidate() -> Int64? {
+        if let next { return next }
+        return snapshots.compactMap { $0.keys.min() }.min()
+    }
+
+    /// The next period to judge, if every partition has passed it or is idle.
+    func judgeable() -> Int64? {
+        guard let p = candidate() else { return nil }
+        var isReached = false
+        for i in finalThrough.indices {
+            if let f = finalThrough[i], f >= p {
+                isReached = true
+            } else if idle[i] == nil {
+                return nil
+            }
+        }
+        return isReached ? p : nil
+    }
+
+    func aggregate(_ index: Int64, levels: Int, version: String) -> MergedPeriod {
+        var merged = MergedPeriod(index: index, levels: Array(repeating: .init(), count: levels))
+        for p in snapshots.indices {
+            if let s = snapshots[p][index] {
+                merged.add(s, flows: true)
+                if s.ruleVersion == version, let e = s.earliestEvent {
+                    merged.earliestOfVersion = min(merged.earliestOfVersion ?? e, e)
+                }
+            } else if let s = idle[p], s.watermark != nil {
+                merged.add(s, flows: false)
+            }
+        }
+        return merged
+    }
+
+    mutating func finish(_ index: Int64, _ period: MergedPeriod) {
+        previous = period
+        next = index + 1
+        for p in snapshots.indices { snapshots[p] = snapshots[p].filter { $0.key > index } }
+    }
+}
+
+/// The platform's figures for one period: every partition's snapshot summed (exact, Int64).
+struct MergedPeriod: Sendable {
+    var index: Int64
+    var points: [Int64] = [0, 0, 0]
+    var events: Int64 = 0
+    var earliestEvent: Int64?
+    /// The earliest counted event of partials under the merger's rule version (`benefit_gap`).
+    var earliestOfVersion: Int64?
+    var levels: [SignalPartial.LevelFigures]
+
+    init(index: Int64, levels: [SignalPartial.LevelFigures]) {
+        self.index = index
+        self.levels = levels
+    }
+
+    mutating func add(_ s: SignalPartial, flows: Bool) {
+        if flows {
+            for d in 0..<3 { points[d] += s.points[d] }
+            events += s.events
+            if let e = s.earliestEvent { earliestEvent = min(earliestEvent ?? e, e) }
+        }
+        for (i, l) in s.levels.enumerated() where i < levels.count {
+            levels[i].users += l.users
+            levels[i].ltvSum += l.ltvSum
+            levels[i].ltvUsers += l.ltvUsers
+        }
+    }
+
+    /// The mean of the users' non-zero LTV estimates (micro-units); nil without any.
+    func ltv(level: Int?) -> Double? {
+        var sum: Int64 = 0
+        var count: Int64 = 0
+        for (i, l) in levels.enumerated() where level == nil || level == i + 1 {
+            sum += l.ltvSum
+            count += l.ltvUsers
+        }
+        return count == 0 ? nil : Double(sum) / Double(count)
+    }
+}
