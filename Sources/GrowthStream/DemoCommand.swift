@@ -15,11 +15,12 @@ struct DemoCommand: ParsableCommand {
 
     @Option(help: "The rules file.") var rules: String = "rules/default.yaml"
     @Option(help: "Directory of topic contract files.") var topicsDir: String = TopicContracts.defaultDirectory
-    @Option(help: "Workload seed.") var seed: UInt64 = 42
-    @Option(help: "Users in the workload.") var users: Int = 1_000
-    @Option(help: "Days of event time the workload spans.") var days: Int = 21
+    @Option(help: "Workload seed.") var seed: UInt64 = WorkloadConfig.demo.seed
+    @Option(help: "Users in the workload.") var users: Int = WorkloadConfig.demo.users
+    @Option(help: "Days of event time the workload spans (70: enough month ends for every signal).")
+    var days: Int = WorkloadConfig.demo.days
     @Option(help: "Input events (the embedded broker keeps only ~5 MB per partition: about 40k events fit).")
-    var events: Int = 30_000
+    var events: Int = WorkloadConfig.demo.events
     @Option(help: "Seconds without new input after which a partition's windows close (overrides the rules' idle_close for the demo).")
     var idleCloseSeconds: Int = 3
     @Option(help: "Log level of the processor.") var logLevel: String = "warning"
