@@ -24,6 +24,8 @@ public struct PartitionEngine: Sendable {
     public internal(set) var maxEventTime: Instant?
     /// Windows ending by this were closed by `closeIdleWindows`; events in them are late.
     var idleClosedUntil: Instant?
+    /// Dedup ids evicted within the horizon to bound memory (`UserState.dedupCapacity`).
+    public internal(set) var dedupEvictions = 0
 
     public init(rules: Rules, partition: Int) {
         self.rules = EngineRules(rules)
@@ -74,7 +76,8 @@ public struct PartitionEngine: Sendable {
             s.windows.insert(WindowAccumulator(start: start), at: i)
         }
         s.windows[i].add(eventID: event.eventID, dimension: dimension, raw: points, capped: kept, isLate: isLate)
-        s.seenEvents[event.eventID] = max(s.seenEvents[event.eventID] ?? .min, t.millis)
+        dedupEvictions += s.rememberCounted(
+            event.eventID, at: t.millis, horizonStart: watermark.map { $0.millis - rules.dedupHorizon })
         dirty.insert(user)
         reschedule(user, s)
         return .counted
