@@ -36,6 +36,7 @@ import Testing
         #expect(engine.dedupEvictions == events - kept)
         #expect(largestRecord > 0 && largestRecord < 64 * 1024)
         #expect(largestRecord < UserState.dedupEncodedBound + 4_096)
+        print("[dedup bound] \(events) ids: kept \(kept), evicted \(engine.dedupEvictions), largest set \(largestSet), largest state \(largestRecord) bytes")
     }
 
     /// Ids of the maximum length (128 bytes): the changelog value stays far under Kafka's 1 MB.
@@ -53,6 +54,7 @@ import Testing
         #expect(largest < UserState.dedupEncodedBound + 4_096)
         #expect(largest < 512 * 1024)
         #expect(engine.dedupEvictions > 0)
+        print("[dedup bound] 128-byte ids: largest state \(largest) bytes (bound \(UserState.dedupEncodedBound))")
     }
 
     /// The trade-off: an id evicted within the horizon counts again; a kept one is a duplicate.
