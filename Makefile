@@ -53,8 +53,8 @@ fuzz: build
 	@mkdir -p $(FUZZ_DIR)/corpus $(FUZZ_DIR)/findings
 	$(RELEASE_BIN) generate --seed 11 --users 200 --days 30 --events 3000 --output $(FUZZ_DIR)/seed.jsonl
 	python3 Fuzz/seed_corpus.py $(FUZZ_DIR)/seed.jsonl $(FUZZ_DIR)/seeds
-	SWIFT_BACKTRACE=enable=no $(FUZZ_DIR)/release/DecoderFuzzer -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -print_final_stats=1 \
-	  -artifact_prefix=$(FUZZ_DIR)/findings/ $(FUZZ_DIR)/corpus $(FUZZ_DIR)/seeds
+	SWIFT_BACKTRACE=enable=no $(FUZZ_DIR)/release/DecoderFuzzer -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
+	  -print_final_stats=1 -artifact_prefix=$(FUZZ_DIR)/findings/ $(FUZZ_DIR)/corpus $(FUZZ_DIR)/seeds
 	$(RELEASE_BIN) bench fuzz --seconds 10
 
 format:

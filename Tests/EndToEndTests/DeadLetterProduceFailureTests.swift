@@ -22,8 +22,10 @@ import Testing
             let topic = env.names.input(record.topic)
             let partition: Int
             switch decoder.decode(topic: record.topic, bytes: record.value) {
-            case .success(let event): partition = KafkaPartitioner.partition(forKey: event.userID, partitions: env.partitions)
-            case .failure: partition = KafkaPartitioner.partition(forKeyBytes: record.key, partitions: env.partitions)
+            case .success(let event):
+                partition = KafkaPartitioner.partition(forKey: event.userID, partitions: env.partitions)
+            case .failure:
+                partition = KafkaPartitioner.partition(forKeyBytes: record.key, partitions: env.partitions)
             }
             let slot = "\(topic)/\(partition)"
             let offset = next[slot, default: 0]

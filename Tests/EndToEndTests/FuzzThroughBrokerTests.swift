@@ -19,7 +19,9 @@ import Testing
             env.records[index].key = Array("someone-else".utf8)
         }
         let mismatches = env.records.filter { record in
-            guard case .success(let event) = decoder.decode(topic: record.topic, bytes: record.value) else { return false }
+            guard case .success(let event) = decoder.decode(topic: record.topic, bytes: record.value) else {
+                return false
+            }
             return Array(event.userID.utf8) != record.key
         }.count
         #expect(mismatches >= 100)

@@ -36,7 +36,9 @@ import Testing
         #expect(engine.dedupEvictions == events - kept)
         #expect(largestRecord > 0 && largestRecord < 64 * 1024)
         #expect(largestRecord < UserState.dedupEncodedBound + 4_096)
-        print("[dedup bound] \(events) ids: kept \(kept), evicted \(engine.dedupEvictions), largest set \(largestSet), largest state \(largestRecord) bytes")
+        print(
+            "[dedup bound] \(events) ids: kept \(kept), evicted \(engine.dedupEvictions), largest set \(largestSet), "
+                + "largest state \(largestRecord) bytes")
     }
 
     /// Ids of the maximum length (128 bytes): the changelog value stays far under Kafka's 1 MB.

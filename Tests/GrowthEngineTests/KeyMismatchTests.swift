@@ -34,7 +34,8 @@ import Testing
         let rules = try RulesLoader.load(file: StreamTaskRoutingTests.rulesPath)
         let decoder = EventDecoder(rules: rules)
         var tasks = (0..<partitions).map {
-            StreamTask<PartitionEngine>(partition: Int32($0), partitionCount: partitions, rules: rules, decoder: decoder)
+            StreamTask<PartitionEngine>(
+                partition: Int32($0), partitionCount: partitions, rules: rules, decoder: decoder)
         }
         var offsets = [Int64](repeating: 0, count: partitions)
         func deliver(_ record: BufferedRecord, to partition: Int) {

@@ -9,7 +9,8 @@ import GrowthCore
 /// The libFuzzer entry point for the input decoder (SPEC §6 "Bad input never stops the
 /// processor", §7 Validation). The first byte picks what the rest is fed to: 0-2 the record
 /// value of `growth.orders` / `growth.content` / `growth.shares`, 3 a `replay` input line and a
-/// changelog user-state record (decoded, and restored into an engine, which arms its timers). A crash, a trap or an invariant below failing is a finding.
+/// changelog user-state record (decoded, and restored into an engine, which arms its timers).
+/// A crash, a trap or an invariant below failing is a finding.
 ///
 /// Invariants per input: decoding is deterministic; an accepted event satisfies SPEC §2/§7
 /// (ids non-empty and at most 128 bytes, `occurred_at` in years 2000..2100, finite amount
