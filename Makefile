@@ -44,8 +44,18 @@ bench: build
 	$(RELEASE_BIN) bench decode
 	$(RELEASE_BIN) bench pipeline
 
+## fuzz: libFuzzer on the input decoder for FUZZ_SECONDS (seeds from generated valid events,
+## corpus and crash inputs under .build-fuzz/), then the seeded mutation loop for 10 s
+FUZZ_SECONDS ?= 60
+FUZZ_DIR := .build-fuzz
 fuzz: build
-	$(RELEASE_BIN) bench fuzz --seconds 60
+	$(SWIFT) build -c release --sanitize=fuzzer --package-path Fuzz --scratch-path $(FUZZ_DIR)
+	@mkdir -p $(FUZZ_DIR)/corpus $(FUZZ_DIR)/findings
+	$(RELEASE_BIN) generate --seed 11 --users 200 --days 30 --events 3000 --output $(FUZZ_DIR)/seed.jsonl
+	python3 Fuzz/seed_corpus.py $(FUZZ_DIR)/seed.jsonl $(FUZZ_DIR)/seeds
+	SWIFT_BACKTRACE=enable=no $(FUZZ_DIR)/release/DecoderFuzzer -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
+	  -print_final_stats=1 -artifact_prefix=$(FUZZ_DIR)/findings/ $(FUZZ_DIR)/corpus $(FUZZ_DIR)/seeds
+	$(RELEASE_BIN) bench fuzz --seconds 10
 
 format:
 	$(SWIFT) format --in-place --recursive Sources Tests

@@ -7,7 +7,8 @@ let package = Package(
     name: "growthstream",
     platforms: [.macOS(.v14)],
     products: [
-        .executable(name: "growthstream", targets: ["GrowthStream"])
+        .executable(name: "growthstream", targets: ["GrowthStream"]),
+        .library(name: "GrowthCore", targets: ["GrowthCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),

@@ -34,6 +34,8 @@ public struct PartitionEngine: Sendable {
     var isIdleAnnounced = false
     /// Per signal unit: the (start, end, index) of the last period looked up.
     var signalPeriodCache: [(start: Int64, end: Int64, index: Int64)] = []
+    /// Dedup ids evicted within the horizon to bound memory (`UserState.dedupCapacity`).
+    public internal(set) var dedupEvictions = 0
 
     public init(rules: Rules, partition: Int) {
         self.rules = EngineRules(rules)
@@ -86,7 +88,8 @@ public struct PartitionEngine: Sendable {
             s.windows.insert(WindowAccumulator(start: start), at: i)
         }
         s.windows[i].add(eventID: event.eventID, dimension: dimension, raw: points, capped: kept, isLate: isLate)
-        s.seenEvents[event.eventID] = max(s.seenEvents[event.eventID] ?? .min, t.millis)
+        dedupEvictions += s.rememberCounted(
+            event.eventID, at: t.millis, horizonStart: watermark.map { $0.millis - rules.dedupHorizon })
         recordSignals(event, dimension: dimension, points: points, user: user, &s, into: &outputs)
         dirty.insert(user)
         reschedule(user, s)

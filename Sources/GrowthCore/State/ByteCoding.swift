@@ -88,6 +88,13 @@ public struct ByteReader: Sendable {
         return Int(n)
     }
 
+    /// A non-negative number that is not a collection size (a level, a tally), at most `limit`.
+    public mutating func number(limit: Int) throws(StateError) -> Int {
+        let n = try unsigned()
+        guard n <= UInt64(limit) else { throw StateError(.malformed, "number \(n) too large at byte \(offset)") }
+        return Int(n)
+    }
+
     public mutating func raw(_ n: Int) throws(StateError) -> ArraySlice<UInt8> {
         guard n <= bytes.count - offset else { throw StateError(.truncated, "needs \(n) bytes at byte \(offset)") }
         defer { offset += n }

@@ -43,7 +43,7 @@ extension UserState {
         var previous: Int64 = 0
         for (id, t) in seenEvents.sorted(by: { $0.value != $1.value ? $0.value < $1.value : $0.key < $1.key }) {
             w.string(id)
-            w.int(t - previous)
+            w.int(t &- previous)
             previous = t
         }
         w.count(benefits.count)
@@ -66,15 +66,15 @@ extension UserState {
         }
         self.init(ruleVersion: try r.string())
         growth = try r.int()
-        level = try r.count(limit: 1000)
+        level = try r.number(limit: 1000)
         let flags = try r.byte()
         isActive = flags & 1 != 0
         if flags & 2 != 0 { graceDeadline = Instant(millis: try r.int()) }
         if flags & 4 != 0 { lastLevelChange = Instant(millis: try r.int()) }
-        decaysApplied = try r.count()
+        decaysApplied = try r.number(limit: 1 << 24)
         if flags & 8 != 0 { anchor = Instant(millis: try r.int()) }
         periodGrowth = try r.int()
-        if flags & 16 != 0 { recoveringLevel = try r.count(limit: 1000) }
+        if flags & 16 != 0 { recoveringLevel = try r.number(limit: 1000) }
 
         for _ in 0..<(try r.count()) {
             var win = WindowAccumulator(start: Instant(millis: try r.int()))
@@ -97,7 +97,7 @@ extension UserState {
         var previous: Int64 = 0
         for _ in 0..<seenCount {
             let id = try r.string()
-            previous += try r.int()
+            previous &+= try r.int()
             seenEvents[id] = previous
         }
         for _ in 0..<(try r.count()) { benefits.append(try BenefitLedger(decoding: &r)) }

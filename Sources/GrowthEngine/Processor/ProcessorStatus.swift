@@ -37,6 +37,8 @@ extension ProcessorStatus {
             "duplicates": counters.total(counters.duplicates),
             "dead_lettered": counters.total(counters.deadLettered),
             "forwarded": counters.total(counters.forwarded),
+            "key_mismatches": counters.keyMismatches,
+            "dedup_evictions": counters.dedupEvictions,
             "busy_tasks": busyTasks,
             "tasks_with_open_windows": tasksWithOpenWindows,
             "transactions_committed": transactionsCommitted,

@@ -134,15 +134,20 @@ public struct StreamTask<Engine: TaskEngine> {
             counters.deadLettered[record.topic, default: 0] += 1
             actions.append(.deadLetter(record, error))
         case .success(let event):
+            if record.role != .repartition && !Self.keyMatches(record.key, userID: event.userID) {
+                counters.keyMismatches += 1
+            }
             let owner = Int32(KafkaPartitioner.partition(forKey: event.userID, partitions: partitionCount))
             if record.role != .repartition && owner != partition {
                 counters.forwarded[record.topic, default: 0] += 1
                 actions.append(.forward(record, toPartition: owner))
                 return
             }
+            let evictions = engine.dedupEvictions
             switch engine.handle(event, into: &outputs) {
             case .counted:
                 counters.processed[record.topic, default: 0] += 1
+                counters.dedupEvictions += engine.dedupEvictions - evictions
                 hasOpenWindows = true
             case .duplicate: counters.duplicates[record.topic, default: 0] += 1
             case .refused(let error):
@@ -150,6 +155,11 @@ public struct StreamTask<Engine: TaskEngine> {
                 actions.append(.deadLetter(record, error))
             }
         }
+    }
+
+    static func keyMatches(_ key: [UInt8]?, userID: String) -> Bool {
+        guard let key else { return false }
+        return userID.utf8.elementsEqual(key)
     }
 
     private mutating func takePendingActions(into actions: inout [TaskAction]) {

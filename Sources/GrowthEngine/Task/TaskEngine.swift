@@ -22,6 +22,8 @@ public protocol TaskEngine {
     var userCount: Int { get }
     /// Whether any user holds an open window (asked once after a restore).
     var hasOpenWindows: Bool { get }
+    /// Dedup ids evicted so far to bound a user's memory (counted, issue 7).
+    var dedupEvictions: Int { get }
 }
 
 /// What became of one valid event.
