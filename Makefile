@@ -6,6 +6,7 @@ SWIFT ?= swift
 RELEASE_BIN := .build/release/growthstream
 DEBUG_BIN := .build/debug/growthstream
 OUT ?= .build/out
+BIN ?= $(DEBUG_BIN)
 
 .PHONY: deps demo test build bench fuzz format clean replay-check
 

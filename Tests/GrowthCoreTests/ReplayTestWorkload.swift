@@ -3,7 +3,7 @@ import GrowthCore
 /// A seeded random workload for property tests: users, all three topics, refunds, deletions,
 /// exact duplicates (re-sent right after the original, so never later than the grace), over about three months; no event later than the grace.
 struct ReplayTestWorkload {
-    struct SplitMix {
+    struct SplitMix: RandomNumberGenerator {
         var state: UInt64
         mutating func next() -> UInt64 {
             state &+= 0x9E37_79B9_7F4A_7C15

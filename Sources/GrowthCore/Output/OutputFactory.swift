@@ -43,6 +43,12 @@ extension EngineRules {
         w.beginArray()
         for e in window.eventIDs.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) { w.string(e) }
         w.endArray()
+        if window.isTruncated {
+            w.key("event_count")
+            w.int(window.eventCount)
+            w.key("event_ids_truncated")
+            w.bool(true)
+        }
         w.key("late")
         w.bool(window.isLate)
         w.key("rule_version")

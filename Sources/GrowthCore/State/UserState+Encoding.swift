@@ -30,7 +30,8 @@ extension UserState {
                 w.int(win.raw[d])
                 w.int(win.capped[d])
             }
-            w.byte(win.isLate ? 1 : 0)
+            w.byte((win.isLate ? 1 : 0) | (win.isTruncated ? 2 : 0))
+            if win.isTruncated { w.count(win.eventCount) }
             w.count(win.eventIDs.count)
             for id in win.eventIDs { w.string(id) }
         }
@@ -82,8 +83,11 @@ extension UserState {
                 win.raw[d] = try r.int()
                 win.capped[d] = try r.int()
             }
-            win.isLate = try r.byte() != 0
+            let windowFlags = try r.byte()
+            win.isLate = windowFlags & 1 != 0
+            let total = windowFlags & 2 != 0 ? try r.number(limit: Int(Int32.max)) : nil
             for _ in 0..<(try r.count()) { win.eventIDs.append(try r.string()) }
+            win.eventCount = max(total ?? 0, win.eventIDs.count)
             windows.append(win)
         }
         var days: [DailyCaps.Day] = []

@@ -6,8 +6,17 @@ public struct WindowAccumulator: Sendable, Equatable {
     public var raw: [Int64]
     /// Points kept after the daily caps, per `Dimension.rawValue`.
     public var capped: [Int64]
+    /// The ids of the counted events, at most `maxEventIDs`: beyond that the smallest (by
+    /// UTF-8 bytes) are kept, whatever the arrival order, so one user flooding a window cannot
+    /// make its update or changelog record exceed Kafka's message size.
     public var eventIDs: [String]
+    /// Counted events in the window (more than `eventIDs.count` once the ids are capped).
+    public var eventCount: Int
     public var isLate: Bool
+
+    public static let maxEventIDs = 1_000
+
+    public var isTruncated: Bool { eventCount > eventIDs.count }
 
     public init(
         start: Instant, raw: [Int64] = [0, 0, 0], capped: [Int64] = [0, 0, 0], eventIDs: [String] = [],
@@ -17,13 +26,21 @@ public struct WindowAccumulator: Sendable, Equatable {
         self.raw = raw
         self.capped = capped
         self.eventIDs = eventIDs
+        self.eventCount = eventIDs.count
         self.isLate = isLate
     }
 
     mutating func add(eventID: String, dimension: Dimension, raw points: Int64, capped kept: Int64, isLate late: Bool) {
         raw[dimension.rawValue] += points
         capped[dimension.rawValue] += kept
-        eventIDs.append(eventID)
+        eventCount += 1
+        if eventIDs.count < Self.maxEventIDs {
+            eventIDs.append(eventID)
+        } else if let largest = eventIDs.indices.max(by: { eventIDs[$0].utf8.lexicographicallyPrecedes(eventIDs[$1].utf8) }),
+            eventID.utf8.lexicographicallyPrecedes(eventIDs[largest].utf8)
+        {
+            eventIDs[largest] = eventID
+        }
         if late { isLate = true }
     }
 }
