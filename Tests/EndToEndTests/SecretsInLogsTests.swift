@@ -9,7 +9,7 @@ import Testing
     static let secrets = [
         "sasl.password": "s3cr3t-sasl-Pw-7781",
         "ssl.key.password": "s3cr3t-keyPw-5521",
-        "GROWTHSTREAM_KAFKA_SASL_OAUTHBEARER_CLIENT_SECRET": "s3cr3t-client-4410",
+        "GROWTHSTREAM_KAFKA_SSL_KEYSTORE_PASSWORD": "s3cr3t-keystore-4410",
         "GROWTHSTREAM_HTTP_TOKEN": "s3cr3t-bearer-9032",
     ]
 
