@@ -61,8 +61,12 @@ public struct StreamTask<Engine: TaskEngine> {
         }
     }
 
-    public mutating func enqueue(_ record: BufferedRecord) {
+    /// Buffers a record; returns the offset it was expected to have (`expectedOffset`).
+    @discardableResult
+    public mutating func enqueue(_ record: BufferedRecord) -> Int64? {
+        let expected = expectedOffset(record.role)
         buffers[record.role.rawValue].append(record)
+        return expected
     }
 
     /// The offset the next record of `role` should have: after what is buffered, or the next
