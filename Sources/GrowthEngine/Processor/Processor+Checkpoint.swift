@@ -39,7 +39,7 @@ extension Processor {
                 }
             }
             try producer.sendOffsetsToTransaction(offsets, groupMetadata: consumer.groupMetadata())
-            try commitWithRetries()
+            try timedCommit()
             isInTransaction = false
             for partition in dirty { tasks[partition]!.checkpointCommitted() }
             status.transactionsCommitted += 1
@@ -92,6 +92,7 @@ extension Processor {
         // transaction, not to the next one.
         _ = producer.takeDeliveryFailure()
         status.transactionsAborted += 1
+        probe?.transactionAborted()
         let partitions = tasks.keys.sorted()
         // The rewound work is redone by the restored tasks: keep only what was committed.
         for task in tasks.values { retiredCounters.add(task.committedCounters) }
