@@ -13,6 +13,9 @@ struct KafkaOptions: ParsableArguments {
 
     func configuration() throws -> KafkaConfiguration {
         var config = KafkaConfiguration(bootstrapServers: bootstrapServers)
+        for (key, value) in Self.environmentProperties(ProcessInfo.processInfo.environment) {
+            config.properties[key] = value
+        }
         for entry in properties {
             guard let eq = entry.firstIndex(of: "="), eq != entry.startIndex else {
                 throw ValidationError("--kafka takes key=value, got \(entry)")
@@ -20,5 +23,17 @@ struct KafkaOptions: ParsableArguments {
             config.properties[String(entry[..<eq])] = String(entry[entry.index(after: eq)...])
         }
         return config
+    }
+
+    static let environmentPrefix = "GROWTHSTREAM_KAFKA_"
+
+    /// librdkafka properties from the environment: `GROWTHSTREAM_KAFKA_SASL_PASSWORD=x` is
+    /// `sasl.password=x` (lower case, `_` for `.`); `--kafka` flags win over them.
+    static func environmentProperties(_ environment: [String: String]) -> [(String, String)] {
+        environment.compactMap { name, value in
+            guard name.hasPrefix(environmentPrefix), name.count > environmentPrefix.count else { return nil }
+            let key = name.dropFirst(environmentPrefix.count).lowercased().replacingOccurrences(of: "_", with: ".")
+            return (key, value)
+        }.sorted { $0.0 < $1.0 }
     }
 }

@@ -1,4 +1,0 @@
-import Hummingbird
-import Metrics
-import Prometheus
-import ServiceLifecycle
