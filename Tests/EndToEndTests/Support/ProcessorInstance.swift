@@ -7,7 +7,12 @@ final class ProcessorInstance {
     let logFile: String
     let process = Process()
 
-    init(id: String, bootstrap: String, appID: String, rules: String, scratch: String, extra: [String] = []) throws {
+    /// `http`: also serve the status endpoints on a free loopback port (see `httpPort`);
+    /// `environment`: added to the inherited environment (e.g. `GROWTHSTREAM_HTTP_TOKEN`).
+    init(
+        id: String, bootstrap: String, appID: String, rules: String, scratch: String, extra: [String] = [],
+        http: Bool = false, environment: [String: String] = [:]
+    ) throws {
         self.id = id
         statusFile = "\(scratch)/status-\(id).json"
         logFile = "\(scratch)/log-\(id).txt"
@@ -19,7 +24,10 @@ final class ProcessorInstance {
         process.arguments = [
             "run", "--bootstrap-servers", bootstrap, "--rules", rules, "--app-id", appID, "--instance-id", id,
             "--topics-dir", RepositoryPaths.topics, "--status-file", statusFile, "--log-level", "info",
-        ] + extra
+        ] + (http ? ["--http", "127.0.0.1:0"] : []) + extra
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         process.standardOutput = log
         process.standardError = log
         try process.run()
