@@ -69,7 +69,7 @@ let package = Package(
         .testTarget(name: "GrowthKafkaTests", dependencies: ["GrowthKafka"], swiftSettings: strict),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["GrowthEngine", "GrowthCore", "GrowthKafka"],
+            dependencies: ["GrowthEngine", "GrowthCore", "GrowthKafka", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict
         ),
     ]

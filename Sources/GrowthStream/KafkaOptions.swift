@@ -8,7 +8,12 @@ struct KafkaOptions: ParsableArguments {
     @Option(help: "Kafka bootstrap servers (env GROWTHSTREAM_BOOTSTRAP_SERVERS).")
     var bootstrapServers: String = ProcessInfo.processInfo.environment["GROWTHSTREAM_BOOTSTRAP_SERVERS"] ?? "127.0.0.1:9092"
 
-    @Option(name: .customLong("kafka"), help: "A librdkafka property key=value (repeatable), e.g. security.protocol=SASL_SSL.")
+    @Option(
+        name: .customLong("kafka"),
+        help: """
+            A librdkafka property key=value (repeatable), e.g. security.protocol=SASL_SSL. Env \
+            GROWTHSTREAM_KAFKA_<KEY> too: GROWTHSTREAM_KAFKA_SASL_PASSWORD is sasl.password (flags win).
+            """)
     var properties: [String] = []
 
     func configuration() throws -> KafkaConfiguration {

@@ -72,8 +72,9 @@ extension ProcessorInstance {
         let clock = ContinuousClock()
         let deadline = clock.now + limit
         while clock.now < deadline && isRunning {
-            if let range = log.range(of: #"HTTP listening on 127\.0\.0\.1:[0-9]+"#, options: .regularExpression),
-                let port = Int(log[range].split(separator: ":").last ?? "")
+            let ownLines = String(decoding: Data(log.utf8).dropFirst(logStart), as: UTF8.self)
+            if let range = ownLines.range(of: #"HTTP listening on 127\.0\.0\.1:[0-9]+"#, options: .regularExpression),
+                let port = Int(ownLines[range].split(separator: ":").last ?? "")
             {
                 return port
             }

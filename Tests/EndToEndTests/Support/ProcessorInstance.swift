@@ -6,6 +6,8 @@ final class ProcessorInstance {
     let statusFile: String
     let logFile: String
     let process = Process()
+    /// Where this run's lines start in the log (a restarted instance appends to the same file).
+    private(set) var logStart = 0
 
     /// `http`: also serve the status endpoints on a free loopback port (see `httpPort`);
     /// `environment`: added to the inherited environment (e.g. `GROWTHSTREAM_HTTP_TOKEN`).
@@ -19,7 +21,7 @@ final class ProcessorInstance {
         try? FileManager.default.removeItem(atPath: statusFile)
         if !FileManager.default.fileExists(atPath: logFile) { _ = FileManager.default.createFile(atPath: logFile, contents: nil) }
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logFile))
-        log.seekToEndOfFile()
+        logStart = Int(log.seekToEndOfFile())
         process.executableURL = URL(fileURLWithPath: RepositoryPaths.binary)
         process.arguments = [
             "run", "--bootstrap-servers", bootstrap, "--rules", rules, "--app-id", appID, "--instance-id", id,
