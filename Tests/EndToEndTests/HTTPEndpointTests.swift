@@ -54,8 +54,8 @@ import Testing
     @Test func sigtermCommitsAndExitsZeroAndReadinessFollowsRestore() throws {
         let env = try EndToEndCluster(name: "sigterm", partitions: 3)
         env.records = Array(WorkloadGenerator(WorkloadConfig(seed: 37, users: 150, days: 12, events: 6_000)))
-        // A third goes in before the run, a sixth while it runs (SIGTERM right after), the
-        // rest after the stop.
+        // A third goes in before the run, a sixth while it runs (SIGTERM in the middle of it),
+        // the rest after the stop.
         let third = env.records.count / 3
         let half = env.records.count / 2
         try env.send(0..<third)
@@ -66,7 +66,11 @@ import Testing
         while first.statusInt("consumed") < 500 && first.isRunning && clock.now < deadline {
             env.waitForStatusChange([first], timeout: .milliseconds(200))
         }
-        try env.send(third..<half)
+        // SIGTERM while records keep arriving.
+        for (index, start) in stride(from: third, to: half, by: 100).enumerated() {
+            try env.send(start..<min(start + 100, half))
+            if index == 3 { kill(first.process.processIdentifier, SIGTERM) }
+        }
         #expect(first.stop() == 0, "\(first.log.suffix(2000))")
         #expect(first.log.contains("stopped cleanly"))
         let consumed = first.statusInt("consumed")

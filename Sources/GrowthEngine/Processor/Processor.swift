@@ -83,7 +83,7 @@ public final class Processor<Engine: TaskEngine> {
         }
         logger.info("stopping: committing what is in flight")
         do {
-            try drainAll(force: true)
+            try drainAll(force: false)
             try checkpoint()
         } catch let error as KafkaError {
             try recover(from: error)
