@@ -55,6 +55,8 @@ struct RunCommand: AsyncParsableCommand {
         }
         var logger = Logger(label: "growthstream")
         logger.logLevel = level
+        logger[metadataKey: "app_id"] = "\(topics.appID)"
+        logger[metadataKey: "instance_id"] = "\(instanceID)"
         var config = ProcessorConfiguration(
             kafka: try kafka.configuration(), rules: loadedRules, appID: topics.appID, instanceID: instanceID,
             topicPrefix: topics.topicPrefix)
