@@ -68,6 +68,10 @@ let package = Package(
         ),
         .testTarget(name: "GrowthKafkaTests", dependencies: ["GrowthKafka"], swiftSettings: strict),
         .testTarget(
+            name: "GrowthServiceTests", dependencies: ["GrowthService", "GrowthEngine", "GrowthCore"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "EndToEndTests",
             dependencies: ["GrowthEngine", "GrowthCore", "GrowthKafka", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict
