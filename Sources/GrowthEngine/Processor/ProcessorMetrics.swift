@@ -1,6 +1,6 @@
 import GrowthCore
 
-/// What the processing loop publishes for `/metrics` (issue 6), about once a second: the
+/// What the processing loop publishes for `/metrics` (issue 6), about twice a second: the
 /// status totals, one entry per owned task, and readiness.
 public struct ProcessorMetrics: Sendable {
     /// One owned task (input partition).
