@@ -105,6 +105,32 @@ import Testing
         #expect(second.stop() == 0)
     }
 
+    /// Two instances share the partitions: the owner of a user's partition answers; the other
+    /// answers 404 with `owned: false` and the owner's partition.
+    @Test func nonOwnerAnswersNotFoundWithTheOwnersPartition() throws {
+        let env = try EndToEndCluster(name: "owners", partitions: 3)
+        try env.produce(WorkloadConfig(seed: 41, users: 60, days: 5, events: 1_500))
+        let instances = [try env.start("o1", http: true), try env.start("o2", http: true)]
+        defer { for instance in instances { instance.stop() } }
+        let ports = try instances.map { try #require($0.httpPort(), "\($0.log.suffix(2000))") }
+        #expect(try env.waitUntilDone(instances), "\(instances.map { $0.log.suffix(1000) })")
+        let replay = DemoReplay(rules: env.rules, partitions: env.partitions, records: env.records)
+        for user in replay.userStates.keys.sorted().prefix(12) {
+            let owner = KafkaPartitioner.partition(forKey: user, partitions: env.partitions)
+            let answers = ports.compactMap { HTTPProbe.get(port: $0, path: "/users/\(user)") }
+            #expect(answers.count == 2)
+            #expect(answers.filter { $0.status == 200 }.count == 1, "\(user): \(answers.map(\.body))")
+            let other = try #require(answers.first { $0.status != 200 })
+            #expect(other.status == 404)
+            #expect(other.json?["error"] as? String == "not_owner")
+            #expect(other.json?["owned"] as? Bool == false)
+            #expect(other.json?["partition"] as? Int == owner)
+            let found = try #require(answers.first { $0.status == 200 }?.json)
+            #expect(found["partition"] as? Int == owner && found["owned"] as? Bool == true)
+        }
+        for instance in instances { #expect(instance.stop() == 0) }
+    }
+
     func expectStatusesMatchReplay(
         env: EndToEndCluster, replay: DemoReplay, port: Int, users: Int, headers: [String: String] = auth
     ) throws {
