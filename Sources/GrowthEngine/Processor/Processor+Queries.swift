@@ -63,7 +63,7 @@ extension Processor {
             switch action {
             case .output(let record): tally.count(record)
             case .deadLetter: tally.byTopic[.deadLetter, default: 0] += 1
-            case .forward: break
+            default: break
             }
         }
         probe.tally(tally)
