@@ -82,19 +82,19 @@ struct RunCommand: AsyncParsableCommand {
         }
     }
 
-    /// The effective configuration at start-up, as structured metadata; secrets masked.
+    /// The effective configuration at start-up: librdkafka properties one a line, the rest as
+    /// structured metadata; secrets masked.
     func logEffectiveConfiguration(
         _ config: ProcessorConfiguration, http: HTTPAddress?, hasToken: Bool, logger: Logger
     ) {
-        var kafkaMetadata: Logger.Metadata = [:]
-        for (key, value) in config.kafka.describedProperties() { kafkaMetadata[key] = .string(value) }
+        for (key, value) in config.kafka.describedProperties() { logger.info("kafka \(key)=\(value)") }
         logger.info(
             "effective configuration",
             metadata: [
                 "rules": "\(rules)", "rule_version": "\(config.rules.version)", "app_id": "\(topics.appID)",
                 "instance_id": "\(instanceID)", "topic_prefix": "\(topics.topicPrefix)",
                 "commit_interval_ms": "\(commitIntervalMs)", "http": "\(http.map(\.description) ?? "off")",
-                "http_token": "\(hasToken ? "*****" : "none")", "kafka": .dictionary(kafkaMetadata),
+                "http_token": "\(hasToken ? "*****" : "none")",
             ])
     }
 }
