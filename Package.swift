@@ -15,6 +15,10 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         .systemLibrary(
@@ -33,10 +37,22 @@ let package = Package(
             dependencies: ["GrowthCore", "GrowthKafka", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
+        .target(
+            name: "GrowthService",
+            dependencies: [
+                "GrowthEngine", "GrowthCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "GrowthStream",
             dependencies: [
-                "GrowthEngine", "GrowthCore", "GrowthKafka",
+                "GrowthEngine", "GrowthCore", "GrowthKafka", "GrowthService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -53,8 +69,12 @@ let package = Package(
         ),
         .testTarget(name: "GrowthKafkaTests", dependencies: ["GrowthKafka"], swiftSettings: strict),
         .testTarget(
+            name: "GrowthServiceTests", dependencies: ["GrowthService", "GrowthEngine", "GrowthCore"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "EndToEndTests",
-            dependencies: ["GrowthEngine", "GrowthCore", "GrowthKafka"],
+            dependencies: ["GrowthEngine", "GrowthCore", "GrowthKafka", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict
         ),
     ]

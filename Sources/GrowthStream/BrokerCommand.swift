@@ -50,10 +50,10 @@ struct TopicOptions: ParsableArguments {
     @Option(help: "Directory of topic contract files.")
     var topicsDir: String = TopicContracts.defaultDirectory
 
-    @Option(help: "Prefix for every topic name.")
+    @Option(help: "Prefix for every topic name (env GROWTHSTREAM_TOPIC_PREFIX).")
     var topicPrefix: String = ProcessInfo.processInfo.environment["GROWTHSTREAM_TOPIC_PREFIX"] ?? ""
 
-    @Option(help: "Application id: the consumer group and the internal topics' names.")
+    @Option(help: "Application id: the consumer group and the internal topics' names (env GROWTHSTREAM_APP_ID).")
     var appID: String = ProcessInfo.processInfo.environment["GROWTHSTREAM_APP_ID"] ?? "growthstream"
 }
 

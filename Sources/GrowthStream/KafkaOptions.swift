@@ -8,11 +8,19 @@ struct KafkaOptions: ParsableArguments {
     @Option(help: "Kafka bootstrap servers (env GROWTHSTREAM_BOOTSTRAP_SERVERS).")
     var bootstrapServers: String = ProcessInfo.processInfo.environment["GROWTHSTREAM_BOOTSTRAP_SERVERS"] ?? "127.0.0.1:9092"
 
-    @Option(name: .customLong("kafka"), help: "A librdkafka property key=value (repeatable), e.g. security.protocol=SASL_SSL.")
+    @Option(
+        name: .customLong("kafka"),
+        help: """
+            A librdkafka property key=value (repeatable), e.g. security.protocol=SASL_SSL. Env \
+            GROWTHSTREAM_KAFKA_<KEY> too: GROWTHSTREAM_KAFKA_SASL_PASSWORD is sasl.password (flags win).
+            """)
     var properties: [String] = []
 
     func configuration() throws -> KafkaConfiguration {
         var config = KafkaConfiguration(bootstrapServers: bootstrapServers)
+        for (key, value) in Self.environmentProperties(ProcessInfo.processInfo.environment) {
+            config.properties[key] = value
+        }
         for entry in properties {
             guard let eq = entry.firstIndex(of: "="), eq != entry.startIndex else {
                 throw ValidationError("--kafka takes key=value, got \(entry)")
@@ -20,5 +28,17 @@ struct KafkaOptions: ParsableArguments {
             config.properties[String(entry[..<eq])] = String(entry[entry.index(after: eq)...])
         }
         return config
+    }
+
+    static let environmentPrefix = "GROWTHSTREAM_KAFKA_"
+
+    /// librdkafka properties from the environment: `GROWTHSTREAM_KAFKA_SASL_PASSWORD=x` is
+    /// `sasl.password=x` (lower case, `_` for `.`); `--kafka` flags win over them.
+    static func environmentProperties(_ environment: [String: String]) -> [(String, String)] {
+        environment.compactMap { name, value in
+            guard name.hasPrefix(environmentPrefix), name.count > environmentPrefix.count else { return nil }
+            let key = name.dropFirst(environmentPrefix.count).lowercased().replacingOccurrences(of: "_", with: ".")
+            return (key, value)
+        }.sorted { $0.0 < $1.0 }
     }
 }

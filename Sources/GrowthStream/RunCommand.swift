@@ -3,10 +3,13 @@ import Foundation
 import GrowthCore
 import GrowthEngine
 import GrowthKafka
+import GrowthService
 import Logging
 
-/// `growthstream run`: the exactly-once processor (SPEC §4, §5).
-struct RunCommand: ParsableCommand {
+/// `growthstream run`: the exactly-once processor (SPEC §4, §5), in a swift-service-lifecycle
+/// group with the optional HTTP status server (issue 6). SIGTERM/SIGINT commit what is in
+/// flight and exit 0.
+struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run", abstract: "Run the stream processor: inputs to levels, grants, updates and dead letters.")
 
@@ -25,33 +28,74 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error (env GROWTHSTREAM_LOG_LEVEL).")
     var logLevel: String = ProcessInfo.processInfo.environment["GROWTHSTREAM_LOG_LEVEL"] ?? "info"
 
-    @Option(help: "Write the processor's status as JSON to this file after every checkpoint.")
-    var statusFile: String?
+    @Option(
+        help: """
+            Serve HTTP (status, health, metrics) on HOST:PORT, :PORT or PORT; the host defaults to \
+            127.0.0.1; off unless given (env GROWTHSTREAM_HTTP). A bearer token is required when env \
+            GROWTHSTREAM_HTTP_TOKEN is set.
+            """)
+    var http: String = ProcessInfo.processInfo.environment["GROWTHSTREAM_HTTP"] ?? ""
 
-    func run() throws {
-        let signals = TerminationSignals.block()
+    @Option(help: "Write the processor's status as JSON to this file after every checkpoint; off if empty (env GROWTHSTREAM_STATUS_FILE).")
+    var statusFile: String = ProcessInfo.processInfo.environment["GROWTHSTREAM_STATUS_FILE"] ?? ""
+
+    func validate() throws {
+        if !http.isEmpty, HTTPAddress(parsing: http) == nil {
+            throw ValidationError("--http takes HOST:PORT, :PORT or PORT, got \(http)")
+        }
+    }
+
+    func run() async throws {
         let loadedRules = try loadRulesOrExit(rules)
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
         var logger = Logger(label: "growthstream")
-        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        logger.logLevel = level
+        logger[metadataKey: "app_id"] = "\(topics.appID)"
+        logger[metadataKey: "instance_id"] = "\(instanceID)"
         var config = ProcessorConfiguration(
             kafka: try kafka.configuration(), rules: loadedRules, appID: topics.appID, instanceID: instanceID,
             topicPrefix: topics.topicPrefix)
         config.commitInterval = .milliseconds(commitIntervalMs)
-        for (key, value) in config.kafka.describedProperties() { logger.info("kafka \(key)=\(value)") }
-        logger.info("rules \(rules) version \(loadedRules.version); app id \(topics.appID); instance \(instanceID)")
-        let processor = try Processor<PartitionEngine>(configuration: config, logger: logger)
-        if let statusFile {
-            processor.onCheckpoint = { status in
-                try? status.json().write(to: URL(fileURLWithPath: statusFile + ".tmp"))
-                _ = rename(statusFile + ".tmp", statusFile)
-            }
-        }
+        let address = http.isEmpty ? nil : HTTPAddress(parsing: http)
+        let token = ProcessInfo.processInfo.environment["GROWTHSTREAM_HTTP_TOKEN"]
+        logEffectiveConfiguration(config, http: address, hasToken: token?.isEmpty == false, logger: logger)
+        let onCheckpoint = statusFile.isEmpty ? nil : Self.statusWriter(statusFile)
         do {
-            try processor.run(shouldStop: { signals.pending != 0 })
+            try await GrowthServiceGroup.run(
+                configuration: config, logger: logger, http: address, token: token, onCheckpoint: onCheckpoint)
         } catch {
             standardError("growthstream run: \(error)\n")
             throw ExitCode(1)
         }
+    }
+
+    /// Writes each checkpoint's status to `path` atomically (tests and tooling read it).
+    static func statusWriter(_ path: String) -> @Sendable (ProcessorStatus) -> Void {
+        { status in
+            try? status.json().write(to: URL(fileURLWithPath: path + ".tmp"))
+            _ = rename(path + ".tmp", path)
+        }
+    }
+
+    /// The effective configuration at start-up: librdkafka properties one a line, the rest as
+    /// structured metadata; secrets masked.
+    func logEffectiveConfiguration(
+        _ config: ProcessorConfiguration, http: HTTPAddress?, hasToken: Bool, logger: Logger
+    ) {
+        for (key, value) in config.kafka.describedProperties() { logger.info("kafka \(key)=\(value)") }
+        logger.info(
+            "effective configuration",
+            metadata: [
+                "rules": "\(rules)", "rule_version": "\(config.rules.version)", "app_id": "\(topics.appID)",
+                "instance_id": "\(instanceID)", "topic_prefix": "\(topics.topicPrefix)",
+                "commit_interval_ms": "\(commitIntervalMs)", "http": "\(http.map(\.description) ?? "off")",
+                "http_token": "\(hasToken ? "*****" : "none")",
+            ])
     }
 }
 

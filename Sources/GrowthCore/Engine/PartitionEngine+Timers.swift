@@ -90,6 +90,7 @@ extension PartitionEngine {
         outputs.append(
             rules.updateRecord(
                 user: user, window: w, weighted: weighted, delta: delta, growthAfter: s.growth, levelAfter: s.level))
+        s.recordRecentUpdate(windowStart: w.start, delta: delta, growthAfter: s.growth, levelAfter: s.level)
         if let change {
             outputs.append(rules.levelChangeRecord(user: user, change))
             rules.applyBenefits(for: change, user: user, &s, into: &outputs)

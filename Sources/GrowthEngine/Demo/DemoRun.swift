@@ -12,6 +12,10 @@ public struct DemoRun {
     public var workload: WorkloadConfig
     public var logLevel: Logger.Level
     public var appID = "growthstream-demo"
+    /// Serves `demo --http` (user status, readiness, metrics) while the processor runs.
+    public var probe: ProcessorProbe?
+    /// `demo --hold`: called once the workload is processed, before the processor stops.
+    public var holdBeforeStop: (() -> Void)?
 
     public init(rules: Rules, topicsDir: String, workload: WorkloadConfig, logLevel: Logger.Level) {
         self.rules = rules
@@ -44,7 +48,7 @@ public struct DemoRun {
         config.commitInterval = .milliseconds(100)
         let clock = ContinuousClock()
         let started = clock.now
-        let processor = ProcessorThread(configuration: config, logger: logger)
+        let processor = ProcessorThread(configuration: config, logger: logger, probe: probe)
 
         // The workload, produced while the processor runs. Record timestamps follow the
         // workload's order, which is the order the tasks merge their inputs in.
@@ -84,6 +88,7 @@ public struct DemoRun {
             }
             _ = processor.waitForExit(timeout: .milliseconds(200))
         }
+        if finished { holdBeforeStop?() }
         processor.stop()
         progress.finish()
         if let failure = processor.failureMessage { throw ProcessorError("processor failed: \(failure)") }

@@ -50,7 +50,7 @@ extension Processor {
                         KafkaTopicPartition(configuration.topics.partials, MergerTask.partition), offset: merger.nextOffset))
             }
             try producer.sendOffsetsToTransaction(offsets, groupMetadata: consumer.groupMetadata())
-            try commitWithRetries()
+            try timedCommit()
             isInTransaction = false
             let committedAt = Int64((Date().timeIntervalSince1970 * 1000).rounded())
             for partition in dirty {
@@ -108,6 +108,7 @@ extension Processor {
         // transaction, not to the next one.
         _ = producer.takeDeliveryFailure()
         status.transactionsAborted += 1
+        probe?.transactionAborted()
         let partitions = tasks.keys.sorted()
         // The rewound work is redone by the restored tasks: keep only what was committed.
         for task in tasks.values { retiredCounters.add(task.committedCounters) }

@@ -5,6 +5,7 @@ extension Processor {
     /// Produces the tasks' actions inside the current transaction (begun on first use).
     func apply(_ actions: [TaskAction]) throws {
         guard !actions.isEmpty else { return }
+        tallyOutputs(actions)
         try beginTransactionIfNeeded()
         let topics = configuration.topics
         for action in actions {

@@ -14,7 +14,7 @@ extension Processor {
                     if isInTransaction { try? producer.abortTransaction() }
                     isInTransaction = false
                 } else {
-                    try drainAll(force: true)
+                    try drainAll(force: false)
                     try checkpoint()
                 }
                 for partition in partitions {

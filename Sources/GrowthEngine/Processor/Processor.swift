@@ -29,6 +29,8 @@ public final class Processor<Engine: TaskEngine> {
     let clock = ContinuousClock()
     /// Called after every committed checkpoint (on the processing thread).
     public var onCheckpoint: ((ProcessorStatus) -> Void)?
+    /// Queries, readiness and metrics for other threads (issue 6); nil when nobody asks.
+    public var probe: ProcessorProbe?
 
     public init(configuration: ProcessorConfiguration, logger: Logger) throws {
         self.configuration = configuration
@@ -80,10 +82,11 @@ public final class Processor<Engine: TaskEngine> {
                 try recover(from: error)
             }
             if let failure { throw failure }
+            serviceQueries()
         }
         logger.info("stopping: committing what is in flight")
         do {
-            try drainAll(force: true)
+            try drainAll(force: false)
             try checkpoint()
         } catch let error as KafkaError {
             try recover(from: error)

@@ -11,16 +11,26 @@ public final class ProcessorThread: Sendable {
     private let stopFlag = Atomic<Bool>(false)
     private let done = DispatchSemaphore(value: 0)
 
-    public init(configuration: ProcessorConfiguration, logger: Logger) {
+    /// `probe` answers HTTP queries and carries metrics; `onCheckpoint` also sees every
+    /// checkpoint's status; `onExit` is called on the thread as it ends, with the failure if any.
+    public init(
+        configuration: ProcessorConfiguration, logger: Logger, probe: ProcessorProbe? = nil,
+        onCheckpoint: (@Sendable (ProcessorStatus) -> Void)? = nil, onExit: (@Sendable (String?) -> Void)? = nil
+    ) {
         let thread = Thread { [self] in
             do {
                 let processor = try Processor<PartitionEngine>(configuration: configuration, logger: logger)
-                processor.onCheckpoint = { status in self.latest.withLock { $0 = status } }
+                processor.probe = probe
+                processor.onCheckpoint = { status in
+                    self.latest.withLock { $0 = status }
+                    onCheckpoint?(status)
+                }
                 try processor.run(shouldStop: { self.stopFlag.load(ordering: .relaxed) })
             } catch {
                 failure.withLock { $0 = "\(error)" }
             }
             done.signal()
+            onExit?(self.failureMessage)
         }
         thread.stackSize = 8 << 20
         thread.start()
@@ -36,6 +46,9 @@ public final class ProcessorThread: Sendable {
     public func waitForExit(timeout: Duration) -> Bool {
         done.wait(timeout: .now() + .milliseconds(Int(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000))) == .success
     }
+
+    /// Asks for a graceful stop without waiting for it.
+    public func requestStop() { stopFlag.store(true, ordering: .relaxed) }
 
     /// Asks for a graceful stop and waits for it.
     public func stop() {

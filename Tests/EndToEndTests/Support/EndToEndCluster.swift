@@ -66,9 +66,12 @@ final class EndToEndCluster {
         try producer.flush(timeout: .seconds(60))
     }
 
-    func start(_ id: String, extra: [String] = []) throws -> ProcessorInstance {
+    func start(
+        _ id: String, extra: [String] = [], http: Bool = false, environment: [String: String] = [:]
+    ) throws -> ProcessorInstance {
         try ProcessorInstance(
-            id: id, bootstrap: cluster.bootstrapServers, appID: appID, rules: rulesPath, scratch: scratch, extra: extra)
+            id: id, bootstrap: cluster.bootstrapServers, appID: appID, rules: rulesPath, scratch: scratch, extra: extra,
+            http: http, environment: environment)
     }
 
     /// The committed state: one restore per changelog partition.

@@ -6,20 +6,30 @@ final class ProcessorInstance {
     let statusFile: String
     let logFile: String
     let process = Process()
+    /// Where this run's lines start in the log (a restarted instance appends to the same file).
+    private(set) var logStart = 0
 
-    init(id: String, bootstrap: String, appID: String, rules: String, scratch: String, extra: [String] = []) throws {
+    /// `http`: also serve the status endpoints on a free loopback port (see `httpPort`);
+    /// `environment`: added to the inherited environment (e.g. `GROWTHSTREAM_HTTP_TOKEN`).
+    init(
+        id: String, bootstrap: String, appID: String, rules: String, scratch: String, extra: [String] = [],
+        http: Bool = false, environment: [String: String] = [:]
+    ) throws {
         self.id = id
         statusFile = "\(scratch)/status-\(id).json"
         logFile = "\(scratch)/log-\(id).txt"
         try? FileManager.default.removeItem(atPath: statusFile)
         if !FileManager.default.fileExists(atPath: logFile) { _ = FileManager.default.createFile(atPath: logFile, contents: nil) }
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logFile))
-        log.seekToEndOfFile()
+        logStart = Int(log.seekToEndOfFile())
         process.executableURL = URL(fileURLWithPath: RepositoryPaths.binary)
         process.arguments = [
             "run", "--bootstrap-servers", bootstrap, "--rules", rules, "--app-id", appID, "--instance-id", id,
             "--topics-dir", RepositoryPaths.topics, "--status-file", statusFile, "--log-level", "info",
-        ] + extra
+        ] + (http ? ["--http", "127.0.0.1:0"] : []) + extra
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         process.standardOutput = log
         process.standardError = log
         try process.run()
