@@ -71,6 +71,11 @@ public final class ProcessorMetricsExporter: Sendable {
             s.gauge("growthstream_restore_duration_seconds", value: status.restoreSeconds, factory)
             s.gauge("growthstream_owned_partitions", value: Double(status.ownedPartitions.count), factory)
             s.gauge("growthstream_users", value: Double(status.users), factory)
+            s.counter("growthstream_signal_partials_produced_total", [:], status.partialsProduced, factory)
+            s.gauge("growthstream_signal_merger_owned", value: status.mergerNextOffset == nil ? 0 : 1, factory)
+            if let offset = status.mergerNextOffset {
+                s.gauge("growthstream_signal_merger_next_offset", value: Double(offset), factory)
+            }
             var stateBytes = 0
             for p in metrics.partitions {
                 let partition = String(p.partition)
@@ -109,6 +114,8 @@ extension ProcessorMetricsExporter.ExportState {
             counter("\(prefix)_forwarded_total", l, counters.forwarded[topic] ?? 0, factory)
         }
         counter("\(prefix)_late_total", labels, counters.late, factory)
+        counter("\(prefix)_key_mismatch_total", labels, counters.keyMismatches, factory)
+        counter("\(prefix)_dedup_evicted_total", labels, counters.dedupEvictions, factory)
     }
 
     /// Brings a counter to `value`: an increment, or a reset when the source restarted its

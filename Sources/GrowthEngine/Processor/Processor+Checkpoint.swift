@@ -19,6 +19,7 @@ extension Processor {
             onCheckpoint?(snapshot())
             return
         }
+        let started = clock.now
         do {
             try beginTransactionIfNeeded()
             var seals: [(Int32, ChangelogRecord)] = []
@@ -50,7 +51,7 @@ extension Processor {
                         KafkaTopicPartition(configuration.topics.partials, MergerTask.partition), offset: merger.nextOffset))
             }
             try producer.sendOffsetsToTransaction(offsets, groupMetadata: consumer.groupMetadata())
-            try timedCommit()
+            try timedCommit(since: started)
             isInTransaction = false
             let committedAt = Int64((Date().timeIntervalSince1970 * 1000).rounded())
             for partition in dirty {

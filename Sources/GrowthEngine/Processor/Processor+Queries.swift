@@ -69,9 +69,9 @@ extension Processor {
         probe.tally(tally)
     }
 
-    /// Commits the open transaction, timing it for the commit-latency histogram.
-    func timedCommit() throws(KafkaError) {
-        let started = clock.now
+    /// Commits the open transaction; the commit-latency histogram gets the whole checkpoint,
+    /// from its first changelog record to the commit (`started`), flushes included.
+    func timedCommit(since started: ContinuousClock.Instant) throws(KafkaError) {
         try commitWithRetries()
         let elapsed = clock.now - started
         probe?.observeCommit(
