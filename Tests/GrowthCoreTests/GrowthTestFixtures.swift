@@ -1,5 +1,6 @@
 import Foundation
 import GrowthCore
+import Testing
 
 /// Builders for engine tests: rules, events and a harness that collects decoded outputs.
 enum Fixture {
@@ -102,5 +103,20 @@ extension Dictionary where Key == String, Value == Any {
     func number(_ key: String) -> Double { (self[key] as? NSNumber)?.doubleValue ?? .nan }
     func points(_ dimension: String, _ field: String) -> Double {
         ((self["points"] as? [String: Any])?[dimension] as? [String: Any])?.number(field) ?? .nan
+    }
+}
+
+extension PartitionEngine {
+    /// A new engine restored from this one's partition state and changed users, as a restore
+    /// from the changelog builds it.
+    mutating func restoredCopy(rules: Rules) -> PartitionEngine {
+        var restored = PartitionEngine(rules: rules, partition: partition)
+        do {
+            try restored.restorePartitionState(from: encodedPartitionState())
+            for user in takeDirtyUsers() { try restored.restoreUser(user, from: encodedUserState(user)!) }
+        } catch {
+            Issue.record("restore failed: \(error)")
+        }
+        return restored
     }
 }

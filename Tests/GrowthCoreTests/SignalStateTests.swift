@@ -32,15 +32,7 @@ import Testing
             var scratch: [OutputRecord] = []
             for e in events.prefix(150) { _ = original.process(e, into: &scratch) }
             _ = original.takePartials()
-            var restored = PartitionEngine(rules: rules, partition: 0)
-            do {
-                try restored.restorePartitionState(from: original.encodedPartitionState())
-                for user in original.takeDirtyUsers() {
-                    try restored.restoreUser(user, from: original.encodedUserState(user)!)
-                }
-            } catch {
-                Issue.record("restore failed: \(error)")
-            }
+            var restored = original.restoredCopy(rules: rules)
             var a: [OutputRecord] = []
             var b: [OutputRecord] = []
             for e in events.dropFirst(150) {

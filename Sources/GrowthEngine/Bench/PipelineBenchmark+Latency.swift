@@ -73,46 +73,23 @@ extension PipelineBenchmark {
             }
         }
         try consumer.assign(starts)
-        let producer = try KafkaProducer(
-            configuration: KafkaProducerConfiguration(base: kafka, transactionalID: "bench-ceiling-latency"),
-            logHandler: { _ in })
-        try producer.initTransactions()
         let producing = Thread { try? producePaced(records, rate: rate, kafka: kafka, names: names, partitions: partitions) }
         producing.start()
         var histogram = LatencyHistogram()
         var pending: [Int64] = []
-        var offsets: [KafkaTopicPartition: Int64] = [:]
-        var inTransaction = false
-        let clock = ContinuousClock()
-        var nextCommit = clock.now + .milliseconds(100)
-        let deadline = clock.now + .seconds(600)
-        while histogram.count < records.count {
-            guard clock.now < deadline else { throw ProcessorError("ceiling latency run did not finish") }
-            let batch = try consumer.poll(maxMessages: 10_000, timeout: .milliseconds(5))
-            for index in 0..<batch.count {
-                let message = batch[index]
-                if message.error != nil { continue }
-                if !inTransaction {
-                    try producer.beginTransaction()
-                    inTransaction = true
-                }
-                try producer.send(
-                    topic: "bench-ceiling-out", partition: message.partition, key: message.key, value: message.value)
-                offsets[KafkaTopicPartition(message.topic, message.partition)] = message.offset + 1
+        var consumed = 0
+        try passThrough(
+            consumer: consumer, kafka: kafka, transactionalID: "bench-ceiling-latency", pollTimeout: .milliseconds(5),
+            isDone: { consumed >= records.count },
+            onRecord: { message in
                 pending.append(message.timestamp ?? nowMillis())
-            }
-            if inTransaction && clock.now >= nextCommit {
-                try producer.sendOffsetsToTransaction(
-                    offsets.map { KafkaTopicPartitionOffset($0.key, offset: $0.value) },
-                    groupMetadata: consumer.groupMetadata())
-                try producer.commitTransaction()
-                inTransaction = false
+                consumed += 1
+            },
+            onCommit: {
                 let committedAt = nowMillis()
                 for timestamp in pending { histogram.record(committedAt - timestamp) }
                 pending.removeAll(keepingCapacity: true)
-                nextCommit = clock.now + .milliseconds(100)
-            }
-        }
+            })
         return histogram
     }
 }

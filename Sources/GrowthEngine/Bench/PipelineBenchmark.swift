@@ -148,27 +148,43 @@ public enum PipelineBenchmark {
         let consumer = try KafkaConsumer(configuration: consumerConfig, logHandler: { _ in })
         defer { consumer.close() }
         try consumer.subscribe([names.orders, names.content, names.shares])
-        let producer = try KafkaProducer(
-            configuration: KafkaProducerConfiguration(base: kafka, transactionalID: "bench-ceiling"), logHandler: { _ in })
-        try producer.initTransactions()
         let clock = ContinuousClock()
         var consumed = 0
         var first: ContinuousClock.Instant?
         var cpuStart = 0.0
-        var offsets: [KafkaTopicPartition: Int64] = [:]
-        var inTransaction = false
-        var nextCommit = clock.now
-        let deadline = clock.now + .seconds(600)
-        while consumed < total || inTransaction {
-            guard clock.now < deadline else { throw ProcessorError("ceiling run did not finish") }
-            let batch = try consumer.poll(maxMessages: 10_000, timeout: .milliseconds(20))
-            for index in 0..<batch.count {
-                let message = batch[index]
-                if message.error != nil { continue }
+        try passThrough(
+            consumer: consumer, kafka: kafka, transactionalID: "bench-ceiling", pollTimeout: .milliseconds(20),
+            isDone: { consumed >= total },
+            onRecord: { _ in
                 if first == nil {
                     first = clock.now
                     cpuStart = cpuSeconds()
                 }
+                consumed += 1
+            }, onCommit: {})
+        return (seconds(clock.now - (first ?? clock.now)), cpuSeconds() - cpuStart)
+    }
+
+    /// The raw librdkafka pass-through: every consumed value produced again, in transactions
+    /// with the input offsets, committed every 100 ms and once `isDone()` (then it returns).
+    static func passThrough(
+        consumer: KafkaConsumer, kafka: KafkaConfiguration, transactionalID: String, pollTimeout: Duration,
+        isDone: () -> Bool, onRecord: (KafkaMessage) -> Void, onCommit: () -> Void
+    ) throws {
+        let producer = try KafkaProducer(
+            configuration: KafkaProducerConfiguration(base: kafka, transactionalID: transactionalID), logHandler: { _ in })
+        try producer.initTransactions()
+        let clock = ContinuousClock()
+        var offsets: [KafkaTopicPartition: Int64] = [:]
+        var inTransaction = false
+        var nextCommit = clock.now + .milliseconds(100)
+        let deadline = clock.now + .seconds(600)
+        while !isDone() || inTransaction {
+            guard clock.now < deadline else { throw ProcessorError("ceiling run did not finish") }
+            let batch = try consumer.poll(maxMessages: 10_000, timeout: pollTimeout)
+            for index in 0..<batch.count {
+                let message = batch[index]
+                if message.error != nil { continue }
                 if !inTransaction {
                     try producer.beginTransaction()
                     inTransaction = true
@@ -176,18 +192,18 @@ public enum PipelineBenchmark {
                 try producer.send(
                     topic: "bench-ceiling-out", partition: message.partition, key: message.key, value: message.value)
                 offsets[KafkaTopicPartition(message.topic, message.partition)] = message.offset + 1
-                consumed += 1
+                onRecord(message)
             }
-            if inTransaction && (clock.now >= nextCommit || consumed >= total) {
+            if inTransaction && (clock.now >= nextCommit || isDone()) {
                 try producer.sendOffsetsToTransaction(
                     offsets.map { KafkaTopicPartitionOffset($0.key, offset: $0.value) },
                     groupMetadata: consumer.groupMetadata())
                 try producer.commitTransaction()
                 inTransaction = false
+                onCommit()
                 nextCommit = clock.now + .milliseconds(100)
             }
         }
-        return (seconds(clock.now - (first ?? clock.now)), cpuSeconds() - cpuStart)
     }
 
     static func seconds(_ duration: Duration) -> Double {
