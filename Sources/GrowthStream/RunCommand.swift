@@ -25,6 +25,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Milliseconds between transaction commits (env GROWTHSTREAM_COMMIT_INTERVAL_MS).")
     var commitIntervalMs: Int = Int(ProcessInfo.processInfo.environment["GROWTHSTREAM_COMMIT_INTERVAL_MS"] ?? "") ?? 100
 
+    @Option(help: "Most records taken from the consumer per poll (env GROWTHSTREAM_MAX_BATCH).")
+    var maxBatch: Int = Int(ProcessInfo.processInfo.environment["GROWTHSTREAM_MAX_BATCH"] ?? "") ?? 10_000
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error (env GROWTHSTREAM_LOG_LEVEL).")
     var logLevel: String = ProcessInfo.processInfo.environment["GROWTHSTREAM_LOG_LEVEL"] ?? "info"
 
@@ -61,6 +64,7 @@ struct RunCommand: AsyncParsableCommand {
             kafka: try kafka.configuration(), rules: loadedRules, appID: topics.appID, instanceID: instanceID,
             topicPrefix: topics.topicPrefix)
         config.commitInterval = .milliseconds(commitIntervalMs)
+        config.maxBatch = max(1, maxBatch)
         let address = http.isEmpty ? nil : HTTPAddress(parsing: http)
         let token = ProcessInfo.processInfo.environment["GROWTHSTREAM_HTTP_TOKEN"]
         logEffectiveConfiguration(config, http: address, hasToken: token?.isEmpty == false, logger: logger)
@@ -93,7 +97,7 @@ struct RunCommand: AsyncParsableCommand {
             metadata: [
                 "rules": "\(rules)", "rule_version": "\(config.rules.version)", "app_id": "\(topics.appID)",
                 "instance_id": "\(instanceID)", "topic_prefix": "\(topics.topicPrefix)",
-                "commit_interval_ms": "\(commitIntervalMs)", "http": "\(http.map(\.description) ?? "off")",
+                "commit_interval_ms": "\(commitIntervalMs)", "max_batch": "\(maxBatch)", "http": "\(http.map(\.description) ?? "off")",
                 "http_token": "\(hasToken ? "*****" : "none")",
             ])
     }
