@@ -91,6 +91,27 @@ extension Processor {
         }
     }
 
+    /// librdkafka requires a timed-out abort to be called again until it completes: any other
+    /// transactional call meanwhile fails with "Conflicting abort_transaction API call".
+    func abortWithRetries() throws {
+        var attempt = 0
+        while true {
+            do {
+                try producer.abortTransaction()
+                return
+            } catch let abortError {
+                if abortError.isFatal || producer.fatalError != nil {
+                    throw ProcessorError("fatal Kafka error while aborting: \(producer.fatalError ?? abortError)")
+                }
+                // Not retriable (e.g. nothing left to abort): the next transaction starts afresh.
+                guard abortError.isRetriable else { return }
+                guard attempt < 10 else { throw ProcessorError("the transaction abort did not complete: \(abortError)") }
+                attempt += 1
+                logger.warning("abort failed, retrying (\(attempt)): \(abortError)")
+            }
+        }
+    }
+
     /// Abort and rewind, or stop on a fatal error.
     func recover(from error: KafkaError) throws {
         if error.isFatal || producer.fatalError != nil {
@@ -100,9 +121,7 @@ extension Processor {
         }
         logger.warning("transaction failed, aborting and rewinding to the last checkpoint: \(error)")
         if isInTransaction {
-            do { try producer.abortTransaction() } catch let abortError {
-                if abortError.isFatal { throw ProcessorError("fatal Kafka error while aborting: \(abortError)") }
-            }
+            try abortWithRetries()
             isInTransaction = false
         }
         // The abort purged what was queued: those failed deliveries belong to the aborted
