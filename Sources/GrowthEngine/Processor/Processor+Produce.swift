@@ -23,6 +23,14 @@ extension Processor {
                 try producer.send(
                     topic: topics.outputs[.deadLetter]!, partition: Int32(partition), key: record.key,
                     value: record.value, headers: deadLetterHeaders(record, error))
+                // The key (usually the user) only at debug.
+                logger.debug(
+                    "dead letter",
+                    metadata: [
+                        "topic": "\(record.topic.rawValue)", "partition": "\(record.sourcePartition)",
+                        "offset": "\(record.sourceOffset)", "error_code": "\(error.code.rawValue)",
+                        "key": "\(record.key.map { String(decoding: $0, as: UTF8.self) } ?? "null")",
+                    ])
                 status.outputs[.deadLetter, default: 0] += 1
             case .forward(let record, let partition):
                 try producer.send(

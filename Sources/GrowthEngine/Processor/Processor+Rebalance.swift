@@ -28,13 +28,13 @@ extension Processor {
                     mergerTask = nil
                     logger.info("released the signals merger")
                 }
-                logger.info("released tasks \(partitions.sorted())")
+                logger.info("released tasks \(partitions.sorted())", metadata: ["partitions": "\(partitions.sorted())"])
                 return []
             case .assigned(let tps):
                 let inputs = tps.filter { $0.topic != configuration.topics.partials }
                 let fresh = Set(inputs.map(\.partition)).subtracting(tasks.keys).sorted()
                 var starts = try restoreTasks(fresh)
-                logger.info("assigned tasks \(fresh)")
+                logger.info("assigned tasks \(fresh)", metadata: ["partitions": "\(fresh)"])
                 if mergerTask == nil, tps.contains(where: { $0.topic == configuration.topics.partials }) {
                     starts.append(try restoreMerger())
                 }
@@ -77,7 +77,8 @@ extension Processor {
         status.restoreSeconds += seconds
         let rate = seconds > 0 ? Int(Double(records) / seconds) : records
         logger.info(
-            "restored tasks \(partitions) from the changelog: \(records) records, \(bytes) bytes in \(String(format: "%.3f", seconds)) s (\(rate) records/s)")
+            "restored tasks \(partitions) from the changelog: \(records) records, \(bytes) bytes in \(String(format: "%.3f", seconds)) s (\(rate) records/s)",
+            metadata: ["partitions": "\(partitions)", "records": "\(records)", "bytes": "\(bytes)"])
         return starts
     }
 
@@ -89,7 +90,8 @@ extension Processor {
             kafka: configuration.kafka, groupID: "\(configuration.appID)-restore", logHandler: Self.logHandler(logger))
         mergerTask = task
         logger.info(
-            "signals merger restored from \(configuration.topics.partials): resumes at offset \(task.nextOffset) (\(task.absorbed) partials re-absorbed in \(clock.now - started))")
+            "signals merger restored from \(configuration.topics.partials): resumes at offset \(task.nextOffset) (\(task.absorbed) partials re-absorbed in \(clock.now - started))",
+            metadata: ["topic": "\(configuration.topics.partials)", "offset": "\(task.nextOffset)"])
         return KafkaTopicPartitionOffset(
             KafkaTopicPartition(configuration.topics.partials, MergerTask.partition), offset: task.nextOffset)
     }

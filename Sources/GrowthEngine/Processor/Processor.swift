@@ -166,7 +166,12 @@ public final class Processor<Engine: TaskEngine> {
                     timestamp: message.timestamp ?? 0, key: message.key.map { Array($0) },
                     value: message.value.map { Array($0) }, sourcePartition: sourcePartition, sourceOffset: sourceOffset))
             if let expected, message.offset != expected {
-                logger.debug("offset gap (transaction markers, retention, or a bug): \(message.topic)[\(message.partition)] got \(message.offset), expected \(expected)")
+                logger.debug(
+                    "offset gap (transaction markers, retention, or a bug)",
+                    metadata: [
+                        "topic": "\(message.topic)", "partition": "\(message.partition)",
+                        "offset": "\(message.offset)", "expected_offset": "\(expected)",
+                    ])
             }
             lastActivity[message.partition] = now
         }
@@ -213,7 +218,12 @@ public final class Processor<Engine: TaskEngine> {
             if blocked {
                 if blockedSince[partition] == nil {
                     blockedSince[partition] = now
-                    logger.debug("task \(partition) waits for input: \(InputRole.allCases.map { role in (role, consumer.cachedWatermarks(KafkaTopicPartition(configuration.topics.name(of: role), partition))) })")
+                    logger.debug(
+                        "task waits for input",
+                        metadata: [
+                            "partition": "\(partition)",
+                            "watermarks": "\(InputRole.allCases.map { role in (role, consumer.cachedWatermarks(KafkaTopicPartition(configuration.topics.name(of: role), partition))) })",
+                        ])
                 }
             } else {
                 blockedSince[partition] = nil
