@@ -70,13 +70,8 @@ public enum DecodeBenchmark {
         precondition(ours.1.isFinite && theirs.1.isFinite)
         return Report(
             events: records.count, totalBytes: records.reduce(0) { $0 + $1.bytes.count },
-            eventDecoderSeconds: seconds(oursTime), foundationSeconds: seconds(theirsTime),
+            eventDecoderSeconds: oursTime.seconds, foundationSeconds: theirsTime.seconds,
             eventDecoderFailures: ours.0, foundationFailures: theirs.0)
-    }
-
-    private static func seconds(_ duration: Duration) -> Double {
-        let (s, atto) = duration.components
-        return Double(s) + Double(atto) / 1e18
     }
 
     /// Failures and a checksum, so the work cannot be optimised away.

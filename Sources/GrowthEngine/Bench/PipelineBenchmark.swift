@@ -131,7 +131,7 @@ public enum PipelineBenchmark {
                 if done(status) {
                     let elapsed = clock.now - (first ?? clock.now)
                     processor.stop()
-                    return (seconds(elapsed), status)
+                    return (elapsed.seconds, status)
                 }
             }
             _ = processor.waitForExit(timeout: .milliseconds(5))
@@ -162,7 +162,7 @@ public enum PipelineBenchmark {
                 }
                 consumed += 1
             }, onCommit: {})
-        return (seconds(clock.now - (first ?? clock.now)), cpuSeconds() - cpuStart)
+        return ((clock.now - (first ?? clock.now)).seconds, cpuSeconds() - cpuStart)
     }
 
     /// The raw librdkafka pass-through: every consumed value produced again, in transactions
@@ -204,10 +204,6 @@ public enum PipelineBenchmark {
                 nextCommit = clock.now + .milliseconds(100)
             }
         }
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     /// User + system CPU seconds of this process so far.

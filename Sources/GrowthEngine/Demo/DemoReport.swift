@@ -38,7 +38,7 @@ public struct DemoReport {
 
     public func render() -> String {
         var lines: [String] = []
-        let seconds = Double(processingTime.components.seconds) + Double(processingTime.components.attoseconds) / 1e18
+        let seconds = processingTime.seconds
         lines.append("")
         lines.append("== growthstream demo summary ==")
         let counters = status.counters

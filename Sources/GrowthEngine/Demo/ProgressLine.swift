@@ -12,7 +12,7 @@ final class ProgressLine {
         let now = ContinuousClock.now
         guard isTerminal || now - lastLine >= .seconds(5) else { return }
         lastLine = now
-        let seconds = max(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, 0.001)
+        let seconds = max(elapsed.seconds, 0.001)
         let fraction = total > 0 ? Double(consumed) / Double(total) : 1
         let width = 30
         let filled = Int(fraction * Double(width))

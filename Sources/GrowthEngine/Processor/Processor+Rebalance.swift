@@ -71,8 +71,7 @@ extension Processor {
             lastActivity[partition] = clock.now
             tasks[partition] = task
         }
-        let seconds = Double((clock.now - started).components.attoseconds) / 1e18
-            + Double((clock.now - started).components.seconds)
+        let seconds = (clock.now - started).seconds
         status.restoredRecords += records
         status.restoreSeconds += seconds
         let rate = seconds > 0 ? Int(Double(records) / seconds) : records

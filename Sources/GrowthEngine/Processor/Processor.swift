@@ -18,8 +18,8 @@ public final class Processor<Engine: TaskEngine> {
     var deadLetterPartitions = 1
     var isInTransaction = false
     var status = ProcessorStatus()
-    var roleByTopic: [Int: (InputRole, InputTopic?)] = [:]
-    var partialsTopicIdentity: Int?
+    /// Input role by topic identity; nil for the partials topic (the merger's input).
+    var roleByTopic: [Int: (InputRole, InputTopic?)?] = [:]
     /// The signals merger, while this instance owns the partials partition.
     var mergerTask: MergerTask?
     var blockedSince: [Int32: ContinuousClock.Instant] = [:]
@@ -139,13 +139,12 @@ public final class Processor<Engine: TaskEngine> {
         for index in 0..<batch.count {
             let message = batch[index]
             if message.error != nil { continue }
-            if isPartials(message) {
+            guard let (role, topic) = role(of: message).map({ $0 }) else {
                 mergerTask?.absorb(
                     offset: message.offset, key: message.key.map { Array($0) }, value: message.value.map { Array($0) },
                     into: &mergerOutputs)
                 continue
             }
-            let (role, topic) = role(of: message)
             // No copy of the task here: a second reference to its buffers makes every append
             // below copy the whole buffer.
             guard tasks[message.partition] != nil else { continue }
@@ -179,22 +178,18 @@ public final class Processor<Engine: TaskEngine> {
         try drainAll(force: false)
     }
 
-    func isPartials(_ message: KafkaMessage) -> Bool {
-        if let known = partialsTopicIdentity { return message.topicIdentity == known }
-        guard message.topic == configuration.topics.partials else { return false }
-        partialsTopicIdentity = message.topicIdentity
-        return true
-    }
-
-    func role(of message: KafkaMessage) -> (InputRole, InputTopic?) {
+    /// The message's input role and topic, or nil for the partials topic; the name is read
+    /// once per topic.
+    func role(of message: KafkaMessage) -> (InputRole, InputTopic?)? {
         if let known = roleByTopic[message.topicIdentity] { return known }
         let name = message.topic
         let topics = configuration.topics
-        let resolved: (InputRole, InputTopic?) =
+        let resolved: (InputRole, InputTopic?)? =
             switch name {
             case topics.orders: (.orders, .orders)
             case topics.content: (.content, .content)
             case topics.shares: (.shares, .shares)
+            case topics.partials: nil
             default: (.repartition, nil)
             }
         roleByTopic[message.topicIdentity] = resolved
