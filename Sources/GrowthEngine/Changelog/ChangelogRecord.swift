@@ -5,8 +5,11 @@ import GrowthCore
 /// - A user record: key = user id, value = `G1` + checkpoint sequence (varint) + the user's
 ///   state bytes (from GrowthCore); a null value deletes the user.
 /// - A checkpoint record, written last in each checkpoint: key = `checkpointKey` (not valid
-///   UTF-8, so never a user id), value = `G1` + sequence + the sequences abandoned before it
-///   + the next input offsets per input role + the partition's engine state.
+///   UTF-8, so never a user id), value = `G2` + sequence + the sequences abandoned before it
+///   + the next input offsets as (input role's stable tag, offset) pairs + the partition's
+///   engine state. Offsets are keyed by tag, never by the role's position, so a new input
+///   kind cannot shift them. The first format, `G1`, wrote the offsets by position in the
+///   order orders, content, shares, repartition; it is still read.
 ///
 /// A user record counts only once a checkpoint record with a sequence >= its own (and not
 /// listing it as abandoned) follows it; see `ChangelogRestore`.
@@ -15,23 +18,31 @@ public enum ChangelogRecord: Equatable, Sendable {
     case checkpoint(TaskCheckpoint)
 
     public static let checkpointKey: [UInt8] = [0xFF] + Array("checkpoint".utf8)
-    static let magic: [UInt8] = [0x47, 0x31]  // "G1"
+    static let magic: [UInt8] = [0x47, 0x31]  // "G1": user records, and checkpoints of the first format
+    static let checkpointMagic: [UInt8] = [0x47, 0x32]  // "G2": checkpoints with offsets keyed by stable tag
+    /// The roles of a `G1` checkpoint's offsets, by position, as that format wrote them.
+    static let positionalRoles: [InputRole] = [.orders, .content, .shares, .repartition]
 
     public func encoded() -> (key: [UInt8], value: [UInt8]?) {
         var writer = ByteWriter()
-        for byte in Self.magic { writer.byte(byte) }
         switch self {
         case .user(let id, let sequence, let state):
             guard let state else { return (Array(id.utf8), nil) }
+            for byte in Self.magic { writer.byte(byte) }
             writer.unsigned(sequence)
             writer.bytes += state
             return (Array(id.utf8), writer.bytes)
         case .checkpoint(let checkpoint):
+            for byte in Self.checkpointMagic { writer.byte(byte) }
             writer.unsigned(checkpoint.sequence)
             writer.count(checkpoint.abandoned.count)
             for sequence in checkpoint.abandoned { writer.unsigned(sequence) }
-            writer.count(InputRole.allCases.count)
-            for role in InputRole.allCases { writer.int(checkpoint.nextOffsets[role] ?? -1) }
+            let offsets = checkpoint.nextOffsets.sorted { $0.key.stableTag < $1.key.stableTag }
+            writer.count(offsets.count)
+            for (role, offset) in offsets {
+                writer.string(role.stableTag)
+                writer.int(offset)
+            }
             writer.blob(checkpoint.partitionState)
             return (Self.checkpointKey, writer.bytes)
         }
@@ -49,7 +60,9 @@ public enum ChangelogRecord: Equatable, Sendable {
         }
         var reader = ByteReader(Array(value))
         do {
-            guard try reader.raw(magic.count).elementsEqual(magic) else {
+            let format = try reader.raw(magic.count)
+            let isTagged = isCheckpoint && format.elementsEqual(checkpointMagic)
+            guard format.elementsEqual(magic) || isTagged else {
                 throw ChangelogError("unknown record format (key \(isCheckpoint ? "checkpoint" : id))")
             }
             let sequence = try reader.unsigned()
@@ -60,8 +73,19 @@ public enum ChangelogRecord: Equatable, Sendable {
             for _ in 0..<(try reader.count()) { abandoned.append(try reader.unsigned()) }
             var offsets: [InputRole: Int64] = [:]
             for index in 0..<(try reader.count()) {
-                let offset = try reader.int()
-                if index < InputRole.allCases.count, offset >= 0 { offsets[InputRole.allCases[index]] = offset }
+                if isTagged {
+                    let tag = try reader.string()
+                    let offset = try reader.int()
+                    guard let role = InputRole(stableTag: tag) else {
+                        throw ChangelogError(
+                            "checkpoint record: offsets for input \"\(tag)\", which this version does not read; "
+                                + "run the version that wrote it, or a newer one")
+                    }
+                    if offset >= 0 { offsets[role] = offset }
+                } else {
+                    let offset = try reader.int()
+                    if index < positionalRoles.count, offset >= 0 { offsets[positionalRoles[index]] = offset }
+                }
             }
             return .checkpoint(
                 TaskCheckpoint(
@@ -94,8 +118,24 @@ public struct TaskCheckpoint: Equatable, Sendable {
 }
 
 /// The input partitions of one task: the three input topics and the repartition topic.
+/// `stableTag` names a role in binary formats (the checkpoint's offsets): it never changes,
+/// whatever cases are added or reordered.
 public enum InputRole: Int, CaseIterable, Sendable, Hashable {
     case orders = 0, content = 1, shares = 2, repartition = 3
+
+    public var stableTag: String {
+        switch self {
+        case .orders: "orders"
+        case .content: "content"
+        case .shares: "shares"
+        case .repartition: "repartition"
+        }
+    }
+
+    public init?(stableTag: String) {
+        guard let role = Self.allCases.first(where: { $0.stableTag == stableTag }) else { return nil }
+        self = role
+    }
 }
 
 public struct ChangelogError: Error, CustomStringConvertible, Sendable {
