@@ -54,6 +54,7 @@ let package = Package(
             dependencies: [
                 "GrowthEngine", "GrowthCore", "GrowthKafka", "GrowthService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict

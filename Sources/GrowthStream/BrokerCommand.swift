@@ -1,11 +1,12 @@
 import ArgumentParser
 import Foundation
 import Synchronization
+import UnixSignals
 import GrowthEngine
 import GrowthKafka
 
 /// `growthstream broker`: the embedded Kafka-protocol broker for development (SPEC §5).
-struct BrokerCommand: ParsableCommand {
+struct BrokerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "broker",
         abstract: "Run the embedded Kafka-protocol broker (librdkafka's mock cluster) until interrupted.")
@@ -21,8 +22,8 @@ struct BrokerCommand: ParsableCommand {
 
     @OptionGroup var topicOptions: TopicOptions
 
-    func run() throws {
-        let signals = TerminationSignals.block()
+    func run() async throws {
+        let signals = await TerminationSignals.trap()
         let cluster = try MockCluster(brokers: brokers)
         let bootstrap = cluster.bootstrapServers
         standardError("growthstream broker: \(MockCluster.limits)\n")
@@ -57,29 +58,26 @@ struct TopicOptions: ParsableArguments {
     var appID: String = ProcessInfo.processInfo.environment["GROWTHSTREAM_APP_ID"] ?? "growthstream"
 }
 
-/// SIGINT and SIGTERM turned into an event: their default action is switched off and a
-/// dispatch source reports them, whichever thread the kernel delivers them to.
-final class TerminationSignals: @unchecked Sendable {
+/// SIGINT and SIGTERM as swift-service-lifecycle's `UnixSignalsSequence` traps them (their
+/// default action off), turned into a flag for loops that check between batches and a
+/// blocking wait for threads outside Swift concurrency.
+final class TerminationSignals: Sendable {
     private let semaphore = DispatchSemaphore(value: 0)
-    private var sources: [DispatchSourceSignal] = []
     private let received = Mutex<Int32>(0)
 
-    static func block() -> TerminationSignals {
+    static func trap() async -> TerminationSignals {
         let signals = TerminationSignals()
-        for number in [SIGINT, SIGTERM] {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { [signals] in
-                signals.received.withLock { if $0 == 0 { $0 = number } }
+        let sequence = await UnixSignalsSequence(trapping: .sigint, .sigterm)
+        Task.detached { [signals] in
+            for await signal in sequence {
+                signals.received.withLock { if $0 == 0 { $0 = signal.rawValue } }
                 signals.semaphore.signal()
             }
-            source.resume()
-            signals.sources.append(source)
         }
         return signals
     }
 
-    /// The signal received so far (0 if none): for loops that check between batches.
+    /// The signal received so far (0 if none).
     var pending: Int32 { received.withLock { $0 } }
 
     /// Blocks until one of the signals arrives; returns its number.

@@ -40,7 +40,7 @@ struct DemoCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let signals = TerminationSignals.block()
+        let signals = await TerminationSignals.trap()
         var loaded = try loadRulesOrExit(rules)
         loaded.window.idleClose = .seconds(idleCloseSeconds)
         var demo = DemoRun(
