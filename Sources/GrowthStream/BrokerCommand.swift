@@ -52,10 +52,10 @@ struct TopicOptions: ParsableArguments {
     var topicsDir: String = TopicContracts.defaultDirectory
 
     @Option(help: "Prefix for every topic name (env GROWTHSTREAM_TOPIC_PREFIX).")
-    var topicPrefix: String = ProcessInfo.processInfo.environment["GROWTHSTREAM_TOPIC_PREFIX"] ?? ""
+    var topicPrefix: String = EnvironmentDefaults.string("GROWTHSTREAM_TOPIC_PREFIX", "")
 
     @Option(help: "Application id: the consumer group and the internal topics' names (env GROWTHSTREAM_APP_ID).")
-    var appID: String = ProcessInfo.processInfo.environment["GROWTHSTREAM_APP_ID"] ?? "growthstream"
+    var appID: String = EnvironmentDefaults.string("GROWTHSTREAM_APP_ID", "growthstream")
 }
 
 /// SIGINT and SIGTERM as swift-service-lifecycle's `UnixSignalsSequence` traps them (their

@@ -54,7 +54,7 @@ struct DemoCommand: AsyncParsableCommand {
             var logger = Logger(label: "growthstream")
             logger.logLevel = .info
             let app = StatusHTTPServer(
-                address: address, token: ProcessInfo.processInfo.environment["GROWTHSTREAM_HTTP_TOKEN"], probe: probe,
+                address: address, token: EnvironmentDefaults.optional("GROWTHSTREAM_HTTP_TOKEN"), probe: probe,
                 exporter: ProcessorMetricsExporter(probe: probe)
             ).application(logger: logger)
             let group = ServiceGroup(services: [app], logger: logger)

@@ -6,7 +6,7 @@ import GrowthKafka
 /// any librdkafka property (`--kafka key=value`, repeatable; security settings too).
 struct KafkaOptions: ParsableArguments {
     @Option(help: "Kafka bootstrap servers (env GROWTHSTREAM_BOOTSTRAP_SERVERS).")
-    var bootstrapServers: String = ProcessInfo.processInfo.environment["GROWTHSTREAM_BOOTSTRAP_SERVERS"] ?? "127.0.0.1:9092"
+    var bootstrapServers: String = EnvironmentDefaults.string("GROWTHSTREAM_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
 
     @Option(
         name: .customLong("kafka"),
@@ -18,7 +18,7 @@ struct KafkaOptions: ParsableArguments {
 
     func configuration() throws -> KafkaConfiguration {
         var config = KafkaConfiguration(bootstrapServers: bootstrapServers)
-        for (key, value) in Self.environmentProperties(ProcessInfo.processInfo.environment) {
+        for (key, value) in Self.environmentProperties(EnvironmentDefaults.variables) {
             config.properties[key] = value
         }
         for entry in properties {

@@ -17,16 +17,16 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var topics: TopicOptions
 
     @Option(help: "The rules file (env GROWTHSTREAM_RULES).")
-    var rules: String = ProcessInfo.processInfo.environment["GROWTHSTREAM_RULES"] ?? "rules/default.yaml"
+    var rules: String = EnvironmentDefaults.string("GROWTHSTREAM_RULES", "rules/default.yaml")
 
     @Option(help: "This instance's id (transactional id suffix; stable across restarts). Env GROWTHSTREAM_INSTANCE_ID.")
-    var instanceID: String = ProcessInfo.processInfo.environment["GROWTHSTREAM_INSTANCE_ID"] ?? ProcessInfo.processInfo.hostName
+    var instanceID: String = EnvironmentDefaults.string("GROWTHSTREAM_INSTANCE_ID", ProcessInfo.processInfo.hostName)
 
     @Option(help: "Milliseconds between transaction commits (env GROWTHSTREAM_COMMIT_INTERVAL_MS).")
-    var commitIntervalMs: Int = Int(ProcessInfo.processInfo.environment["GROWTHSTREAM_COMMIT_INTERVAL_MS"] ?? "") ?? 100
+    var commitIntervalMs: Int = EnvironmentDefaults.int("GROWTHSTREAM_COMMIT_INTERVAL_MS", 100)
 
     @Option(help: "Most records taken from the consumer per poll (env GROWTHSTREAM_MAX_BATCH).")
-    var maxBatch: Int = Int(ProcessInfo.processInfo.environment["GROWTHSTREAM_MAX_BATCH"] ?? "") ?? 10_000
+    var maxBatch: Int = EnvironmentDefaults.int("GROWTHSTREAM_MAX_BATCH", 10_000)
 
     @Option(
         help: """
@@ -34,10 +34,10 @@ struct RunCommand: AsyncParsableCommand {
             passes over it in the merge order (like Kafka Streams' max.task.idle.ms): higher keeps the \
             order by timestamp under load, lower cuts tail latency (env GROWTHSTREAM_TASK_IDLE_MS).
             """)
-    var taskIdleMs: Int = Int(ProcessInfo.processInfo.environment["GROWTHSTREAM_TASK_IDLE_MS"] ?? "") ?? 2_000
+    var taskIdleMs: Int = EnvironmentDefaults.int("GROWTHSTREAM_TASK_IDLE_MS", 2_000)
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error (env GROWTHSTREAM_LOG_LEVEL).")
-    var logLevel: String = ProcessInfo.processInfo.environment["GROWTHSTREAM_LOG_LEVEL"] ?? "info"
+    var logLevel: String = EnvironmentDefaults.string("GROWTHSTREAM_LOG_LEVEL", "info")
 
     @Option(
         help: """
@@ -45,12 +45,17 @@ struct RunCommand: AsyncParsableCommand {
             127.0.0.1; off unless given (env GROWTHSTREAM_HTTP). A bearer token is required when env \
             GROWTHSTREAM_HTTP_TOKEN is set.
             """)
-    var http: String = ProcessInfo.processInfo.environment["GROWTHSTREAM_HTTP"] ?? ""
+    var http: String = EnvironmentDefaults.string("GROWTHSTREAM_HTTP", "")
 
     @Option(help: "Write the processor's status as JSON to this file after every checkpoint; off if empty (env GROWTHSTREAM_STATUS_FILE).")
-    var statusFile: String = ProcessInfo.processInfo.environment["GROWTHSTREAM_STATUS_FILE"] ?? ""
+    var statusFile: String = EnvironmentDefaults.string("GROWTHSTREAM_STATUS_FILE", "")
 
     func validate() throws {
+        try EnvironmentDefaults.validate()
+        if Logger.Level(rawValue: logLevel) == nil {
+            throw ValidationError(
+                "--log-level takes trace, debug, info, notice, warning, error or critical, got \(logLevel)")
+        }
         if !http.isEmpty, HTTPAddress(parsing: http) == nil {
             throw ValidationError("--http takes HOST:PORT, :PORT or PORT, got \(http)")
         }
@@ -75,7 +80,7 @@ struct RunCommand: AsyncParsableCommand {
         config.maxBatch = max(1, maxBatch)
         config.taskIdle = .milliseconds(max(0, taskIdleMs))
         let address = http.isEmpty ? nil : HTTPAddress(parsing: http)
-        let token = ProcessInfo.processInfo.environment["GROWTHSTREAM_HTTP_TOKEN"]
+        let token = EnvironmentDefaults.optional("GROWTHSTREAM_HTTP_TOKEN")
         logEffectiveConfiguration(config, http: address, hasToken: token?.isEmpty == false, logger: logger)
         let onCheckpoint = statusFile.isEmpty ? nil : Self.statusWriter(statusFile)
         do {

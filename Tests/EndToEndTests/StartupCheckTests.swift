@@ -23,4 +23,22 @@ import Testing
         #expect(instance.log.contains("same partition count"), "\(instance.log.suffix(1000))")
         #expect(instance.log.contains("growth.shares=4"))
     }
+
+    /// README "Configuration": a variable that is set but malformed is refused by name (exit
+    /// 64, a usage error) instead of silently running with the default; so is an unknown
+    /// log level.
+    @Test(arguments: [
+        (["GROWTHSTREAM_MAX_BATCH": "lots"], [String](), "GROWTHSTREAM_MAX_BATCH=\"lots\" is not a whole number"),
+        (["GROWTHSTREAM_COMMIT_INTERVAL_MS": "1.5"], [], "GROWTHSTREAM_COMMIT_INTERVAL_MS"),
+        ([:], ["--log-level", "loud"], "--log-level takes"),
+    ])
+    func malformedSettingsAreRefusedByName(environment: [String: String], flags: [String], message: String) throws {
+        let scratch = try RepositoryPaths.scratch("settings")
+        let instance = try ProcessorInstance(
+            id: "s1", bootstrap: "127.0.0.1:1", appID: "e2e-settings", rules: RepositoryPaths.defaultRules,
+            scratch: scratch, extra: flags, environment: environment)
+        instance.process.waitUntilExit()
+        #expect(instance.process.terminationStatus == 64)
+        #expect(instance.log.contains(message), "\(instance.log.suffix(1000))")
+    }
 }
