@@ -136,8 +136,10 @@ import Testing
             let status = instance.status ?? [:]
             let page = try #require(HTTPProbe.get(port: port, path: "/metrics", headers: Self.auth))
             #expect(page.status == 200)
-            let samples = try #require(HTTPProbe.prometheusSamples(page.body), "not Prometheus text: \(page.body.prefix(500))")
-            let consumed = samples.filter { $0.key.hasPrefix("growthstream_records_consumed_total{") }.values.reduce(0, +)
+            let samples = try #require(
+                HTTPProbe.prometheusSamples(page.body), "not Prometheus text: \(page.body.prefix(500))")
+            let consumed = samples.filter { $0.key.hasPrefix("growthstream_records_consumed_total{") }.values
+                .reduce(0, +)
             let committed = samples["growthstream_transactions_committed_total"]
             last = "metrics: \(String(describing: committed)) transactions, \(consumed) consumed; status: \(status)"
             if let committed, committed == Double(status["transactions_committed"] as? Int ?? -1),

@@ -34,7 +34,8 @@ import Testing
         let partitions = 6
         let decoder = EventDecoder(rules: rules)
         var tasks = (0..<partitions).map {
-            StreamTask<PartitionEngine>(partition: Int32($0), partitionCount: partitions, rules: rules, decoder: decoder)
+            StreamTask<PartitionEngine>(
+                partition: Int32($0), partitionCount: partitions, rules: rules, decoder: decoder)
         }
         var merger = SignalMerger(rules: rules, partitions: partitions)
         var outputs: [OutputRecord] = []
@@ -109,9 +110,11 @@ import Testing
             let got = actual[topic] ?? [:]
             #expect(Set(got.keys) == Set(want.keys), "\(topic): keys")
             for (key, records) in want where got[key] != records {
+                let text = { (record: OutputRecord) in String(decoding: record.value, as: UTF8.self) }
                 let first = zip(got[key] ?? [], records).first { $0 != $1 }
-                Issue.record(
-                    "\(topic) \(key): \(got[key]?.count ?? 0) records, replay \(records.count); first difference: \(String(describing: first.map { (String(decoding: $0.value, as: UTF8.self), String(decoding: $1.value, as: UTF8.self)) }))")
+                let difference = first.map { "\(text($0)) vs replay's \(text($1))" } ?? "a record missing or extra"
+                let counts = "\(got[key]?.count ?? 0) records, replay \(records.count)"
+                Issue.record("\(topic) \(key): \(counts); first difference: \(difference)")
             }
         }
     }
