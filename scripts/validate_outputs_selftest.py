@@ -23,6 +23,9 @@ WARNING = {"warning_id": "w-1", "kind": "ltv_swing", "scope": "user", "user_id":
 PLATFORM_WARNING = {k: v for k, v in WARNING.items() if k != "user_id"}
 PLATFORM_WARNING.update(warning_id="w-2", kind="behavior_dominance", scope="platform", baseline=None, value=0.71,
                         threshold=0.6)
+RULES_WARNING = {k: v for k, v in WARNING.items() if k != "user_id"}
+RULES_WARNING.update(warning_id="w-3", kind="benefit_gap", scope="rules", level=3, period_start=None, period_end=None,
+                     value=0.1, baseline=100.0, threshold=0.2, message="levels 2 -> 3 gap 10%")
 DEAD_LETTER_HEADERS = {"error_code": "invalid_amount", "error_message": "amount is not a decimal",
                        "source_topic": "growth.orders", "source_partition": "0", "source_offset": "17",
                        "source_timestamp": "1772323260000", "rule_version": "2026-11-01"}
@@ -79,6 +82,11 @@ SAMPLES = [
      "churn at platform scope"),
     ("growth.warnings.json", changed(WARNING, kind="spam"), False, "unknown kind"),
     ("growth.warnings.json", changed(WARNING, baseline="1200"), False, "baseline as string"),
+    ("growth.warnings.json", RULES_WARNING, True, "rules warning without a period"),
+    ("growth.warnings.json", changed(RULES_WARNING, period_start=TS), False, "rules warning with a period start"),
+    ("growth.warnings.json", changed(RULES_WARNING, period_end=TS), False, "rules warning with a period end"),
+    ("growth.warnings.json", changed(WARNING, period_start=None), False, "user warning without a period start"),
+    ("growth.warnings.json", changed(PLATFORM_WARNING, period_end=None), False, "platform warning without a period end"),
     ("growth.dead-letter.json", "{not json", True, "dead-letter raw string"),
     ("growth.dead-letter.json", {"anything": [1, 2]}, True, "dead-letter object"),
     ("growth.orders.json", ORDER, True, "order"),
@@ -125,7 +133,8 @@ def directory_round_trip(topics, validate_dir):
         "updates.jsonl": [{"key": "u000001", "value": UPDATE}],
         "level-changes.jsonl": [{"key": "u000001", "value": CHANGE}],
         "benefit-grants.jsonl": [{"key": "u000001", "value": GRANT}],
-        "warnings.jsonl": [{"key": "u000001", "value": WARNING}, {"key": "platform", "value": PLATFORM_WARNING}],
+        "warnings.jsonl": [{"key": "u000001", "value": WARNING}, {"key": "platform", "value": PLATFORM_WARNING},
+                           {"key": "rules:level:3", "value": RULES_WARNING}],
         "dead-letter.jsonl": [{"key": "u000001", "value": "{oops", "headers": DEAD_LETTER_HEADERS}],
     }
     cases = [

@@ -94,7 +94,8 @@ public struct StatusHTTPServer: Sendable {
     }
 }
 
-/// `Authorization: Bearer <token>` when a token is configured (env `GROWTHSTREAM_HTTP_TOKEN`).
+/// `Authorization: Bearer <token>` when a token is configured (env `GROWTHSTREAM_HTTP_TOKEN`),
+/// compared in constant time (`ConstantTimeComparison`).
 struct BearerTokenMiddleware<Context: RequestContext>: RouterMiddleware {
     let token: String?
 
@@ -103,7 +104,7 @@ struct BearerTokenMiddleware<Context: RequestContext>: RouterMiddleware {
     {
         guard let token else { return try await next(request, context) }
         let given = request.headers[.authorization] ?? ""
-        guard given == "Bearer \(token)" else {
+        guard ConstantTimeComparison.areEqual(given.utf8, "Bearer \(token)".utf8) else {
             var response = StatusHTTPServer.json(.unauthorized, ["error": "unauthorized"])
             response.headers[.wwwAuthenticate] = "Bearer"
             return response

@@ -35,6 +35,27 @@ import Testing
         }
     }
 
+    /// librdkafka's broker-failure lines (facility FAIL) about broker 2, as the processor logs
+    /// them: "librdkafka FAIL: [thrd:...]: 127.0.0.1:<port>/2: Connect to ... failed: Connection
+    /// refused" or "...: Disconnected".
+    static func brokerTwoFailures(_ log: String) -> [Substring] {
+        log.split(separator: "\n").filter { line in
+            guard let fail = line.range(of: "librdkafka FAIL: ") else { return false }
+            return line[fail.upperBound...].contains("/2: ")
+        }
+    }
+
+    /// Waits (bounded) until the instance's log satisfies `condition`.
+    func waitForLog(_ env: EndToEndCluster, _ instance: ProcessorInstance, _ condition: (String) -> Bool) -> Bool {
+        let clock = ContinuousClock()
+        let deadline = clock.now + .seconds(60)
+        while clock.now < deadline && instance.isRunning {
+            if condition(instance.log) { return true }
+            env.waitForStatusChange([instance], timeout: .milliseconds(300))
+        }
+        return condition(instance.log)
+    }
+
     @Test func brokerFaultsLoseNothing() throws {
         let env = try EndToEndCluster(name: "faults")
         env.records = Array(WorkloadGenerator(WorkloadConfig(seed: 31, users: 250, days: 20, events: 10_000)))
@@ -49,9 +70,13 @@ import Testing
         // While it processes: produce errors (retried by librdkafka), a broker down and up.
         waitForConsumed(env, instance, 1_000)
         env.cluster.pushRequestErrors(.produce, [.notLeaderForPartition, .requestTimedOut, .notEnoughReplicas])
+        let linesBefore = Self.brokerTwoFailures(instance.log).count
         try env.cluster.setBrokerDown(2)
-        env.waitForStatusChange([instance], timeout: .seconds(1))
+        // The broker stays down until the processor's Kafka clients have seen it go (they
+        // fetch from and produce to partitions it leads): its lost connection is logged.
+        let outage = waitForLog(env, instance) { Self.brokerTwoFailures($0).count > linesBefore }
         try env.cluster.setBrokerUp(2)
+        #expect(outage, "the processor never saw broker 2 go down: \(instance.log.suffix(2000))")
 
         #expect(try env.waitUntilDone([instance]), "\(instance.log.suffix(2000))")
         #expect(instance.statusInt("transactions_aborted") >= 1, "the abortable error did not abort: \(instance.status ?? [:])")

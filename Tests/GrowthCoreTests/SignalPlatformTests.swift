@@ -132,6 +132,9 @@ import Testing
             #expect((w.first?["level"] as? Int) == 3)
             #expect(w.first?.number("baseline") == 100 && w.first?.number("value") == 0.1)
             #expect(w.first?.text("occurred_at") == "2026-03-02T10:00:00+08:00")
+            // SPEC §7 Signals: a rules-scope warning belongs to no period.
+            #expect(w.first?.keys.contains("period_start") == true && w.first?["period_start"] is NSNull)
+            #expect(w.first?.keys.contains("period_end") == true && w.first?["period_end"] is NSNull)
         }
     }
 }

@@ -83,6 +83,62 @@ import Testing
         #expect(status.benefits.last?.period == "2026-04")
     }
 
+    /// SPEC §3 Benefits: a granted benefit shows while it is valid, "now" being the
+    /// partition's watermark: the Silver welcome pack (`on_reach`, `valid_for: 30d`) from the
+    /// reach to its `valid_until`, a hidden one (`visible: false`) only once granted and while
+    /// valid, a recurring one with `valid_for` only for that long; the kept validity survives
+    /// the state encoding.
+    @Test func grantsWithValidForShowWhileValidAndNotAfter() throws {
+        let days = { (n: Int) in Duration.seconds(n * 86_400) }
+        let welcome = BenefitRule(
+            id: "silver-welcome", name: "Silver welcome pack", kind: "coupon", minLevel: 2, grant: .onReach, value: 20,
+            validFor: days(30))
+        let surprise = BenefitRule(
+            id: "silver-surprise", name: "Surprise", kind: "gift", minLevel: 2, grant: .onReach, value: 5,
+            validFor: days(7), isVisible: false)
+        let goldSurprise = BenefitRule(
+            id: "gold-surprise", name: "Gold surprise", kind: "gift", minLevel: 3, grant: .onReach, value: 5,
+            validFor: days(7), isVisible: false)
+        let monthly = BenefitRule(
+            id: "silver-monthly", name: "Monthly", kind: "voucher", minLevel: 2, grant: .monthly, value: 5,
+            validFor: days(3))
+        let rules = Fixture.rules(benefits: [welcome, surprise, goldSurprise, monthly])
+        var h = Harness(rules)
+        h.send(Fixture.order("a", "2026-03-01T23:59:10+08:00", amount: 150))
+        h.advance(to: "2026-03-02T00:00:00+08:00")
+        var status = try #require(h.engine.status(ofUser: "u1"))
+        #expect(status.level == 2)
+        #expect(status.benefits.map(\.benefitId) == ["silver-welcome", "silver-surprise", "silver-monthly"])
+        let pack = try #require(status.benefits.first)
+        #expect(pack.validFrom == "2026-03-02T00:00:00+08:00")
+        #expect(pack.validUntil == "2026-04-01T00:00:00+08:00")
+        #expect(pack.period == nil)
+        #expect(status.benefits.last?.period == "2026-03")
+        #expect(status.benefits.last?.validUntil == "2026-03-05T00:00:00+08:00")
+
+        let bytes = try #require(h.engine.encodedUserState("u1"))
+        var restored = PartitionEngine(rules: rules, partition: 0)
+        try restored.restoreUser("u1", from: bytes)
+        var restoredOutputs: [OutputRecord] = []
+        restored.advanceWatermark(to: Fixture.time("2026-03-02T00:00:00+08:00"), into: &restoredOutputs)
+        #expect(restored.status(ofUser: "u1")?.benefits == status.benefits)
+
+        h.advance(to: "2026-03-05T00:00:00+08:00")
+        status = try #require(h.engine.status(ofUser: "u1"))
+        #expect(status.benefits.map(\.benefitId) == ["silver-welcome", "silver-surprise"])
+        h.advance(to: "2026-03-09T00:00:00+08:00")
+        status = try #require(h.engine.status(ofUser: "u1"))
+        #expect(status.benefits.map(\.benefitId) == ["silver-welcome"])
+        h.advance(to: "2026-03-31T23:59:59+08:00")
+        status = try #require(h.engine.status(ofUser: "u1"))
+        #expect(status.benefits.map(\.benefitId) == ["silver-welcome"])
+        // The pack expires; April's recurring grant starts.
+        h.advance(to: "2026-04-01T00:00:00+08:00")
+        status = try #require(h.engine.status(ofUser: "u1"))
+        #expect(status.benefits.map(\.benefitId) == ["silver-monthly"])
+        #expect(status.benefits.first?.period == "2026-04")
+    }
+
     @Test func stagedStatusShowsThePeriodAgainstMaintain() throws {
         let rules = Fixture.rules(
             policy: Policy(

@@ -34,7 +34,7 @@ extension EngineRules {
         }
         let grant = BenefitLedger.ActiveGrant(key: key, validFrom: t, validUntil: b.validFor.map { t + $0 })
         s.benefits[i].wasGrantedOnce = true
-        if b.revokeOnDowngrade { s.benefits[i].active = grant }
+        if b.revokeOnDowngrade { s.benefits[i].active = grant } else { s.benefits[i].lastGrant = grant }
         outputs.append(grantRecord(user: user, benefit: b, grant: grant, isRevoke: false, level: s.level, at: t))
     }
 
@@ -50,6 +50,7 @@ extension EngineRules {
         let grant = BenefitLedger.ActiveGrant(key: .period(k), validFrom: t, validUntil: until)
         s.benefits[i].lastPeriod = k
         s.benefits[i].active = b.revokeOnDowngrade ? grant : nil
+        s.benefits[i].lastGrant = b.revokeOnDowngrade ? nil : grant
         outputs.append(grantRecord(user: user, benefit: b, grant: grant, isRevoke: false, level: s.level, at: t))
     }
 

@@ -113,9 +113,12 @@ extension PartitionEngine {
             openWindows: s.windows.count)
     }
 
-    /// Benefits in force at `now` (SPEC §3 Benefits): a revocable grant until revoked or
-    /// expired, a once-ever `on_reach` grant without `valid_for` for good, a recurring grant
-    /// for the period it was granted for. Hidden benefits appear only here, once granted.
+    /// Benefits in force at `now`, the partition's watermark (SPEC §3 Benefits): a granted
+    /// benefit shows while it is valid (`valid_from` <= now < `valid_until`, or from
+    /// `valid_from` on when open-ended), until a revoke. Hidden benefits appear only here,
+    /// once granted. State written before grants were kept with their validity falls back to
+    /// what its ledger says: a once-ever grant without `valid_for` for good, a recurring grant
+    /// for the period it was granted for.
     private func activeBenefits(_ s: UserState, at now: Instant?) -> [UserStatus.ActiveBenefit] {
         let clock = rules.clock
         var result: [UserStatus.ActiveBenefit] = []
@@ -124,8 +127,8 @@ extension PartitionEngine {
             var entry = UserStatus.ActiveBenefit(
                 benefitId: b.id, name: b.name, kind: b.kind, grant: b.grant.rawValue, minLevel: b.minLevel)
             let period = BenefitPeriod(b.grant)
-            if let grant = ledger.active {
-                if let until = grant.validUntil, let now, until <= now { continue }
+            if let grant = ledger.active ?? ledger.lastGrant {
+                guard Self.isInForce(grant, at: now) else { continue }
                 entry.validFrom = clock.rfc3339(grant.validFrom)
                 entry.validUntil = grant.validUntil.map(clock.rfc3339)
                 if let period, case .period(let k) = grant.key { entry.period = period.label(ofIndex: k) }
@@ -141,6 +144,13 @@ extension PartitionEngine {
             result.append(entry)
         }
         return result
+    }
+
+    /// `valid_from` <= now < `valid_until` (open-ended without one); without a watermark yet,
+    /// a grant counts as in force.
+    static func isInForce(_ grant: BenefitLedger.ActiveGrant, at now: Instant?) -> Bool {
+        guard let now else { return true }
+        return grant.validFrom <= now && grant.validUntil.map { now < $0 } ?? true
     }
 
     /// Encoded state bytes of this partition's users, estimated from up to `sample` users.

@@ -105,10 +105,11 @@ struct PeriodJudge {
         return result
     }
 
-    /// `benefit_gap` (rules scope), once per rule version: every offending adjacent pair.
+    /// `benefit_gap` (rules scope), once per rule version: every offending adjacent pair. It
+    /// belongs to no period: `period_start` and `period_end` are null (SPEC §7 Signals).
     func benefitGaps(at time: Instant) -> [SignalWarning] {
         RulesReport.benefitGaps(rules.rules).map { gap in
-            warning(
+            var gapWarning = warning(
                 .benefitGap, .rules(upperLevel: gap.upperLevel), value: gap.gap, baseline: gap.lowerTotal,
                 threshold: gap.threshold,
                 message: "rules \(rules.version): levels \(gap.lowerLevel) -> \(gap.upperLevel) total benefit value "
@@ -116,6 +117,9 @@ struct PeriodJudge {
                     + "\(SignalText.percent(gap.gap))) is below \(SignalText.percent(gap.threshold)); first counted "
                     + "event in \(label)",
                 at: time)
+            gapWarning.periodStart = nil
+            gapWarning.periodEnd = nil
+            return gapWarning
         }
     }
 }

@@ -39,8 +39,10 @@ public struct SignalWarning: Sendable, Equatable {
 
     public var kind: Kind
     public var subject: Subject
-    public var periodStart: Instant
-    public var periodEnd: Instant
+    /// The judged period; nil for a `rules`-scope warning, which belongs to no period (SPEC §7
+    /// Signals, `benefit_gap`).
+    public var periodStart: Instant?
+    public var periodEnd: Instant?
     public var value: Double
     public var baseline: Double?
     public var threshold: Double
@@ -48,7 +50,7 @@ public struct SignalWarning: Sendable, Equatable {
     public var occurredAt: Instant
 
     public init(
-        kind: Kind, subject: Subject, periodStart: Instant, periodEnd: Instant, value: Double, baseline: Double?,
+        kind: Kind, subject: Subject, periodStart: Instant?, periodEnd: Instant?, value: Double, baseline: Double?,
         threshold: Double, message: String, occurredAt: Instant
     ) {
         self.kind = kind
@@ -64,10 +66,13 @@ public struct SignalWarning: Sendable, Equatable {
 }
 
 extension EngineRules {
-    /// `growth.warnings`: ce_type `growth.warning.<kind>`, ce_time = `occurred_at`.
+    /// `growth.warnings`: ce_type `growth.warning.<kind>`, ce_time = `occurred_at`. The id
+    /// hashes kind, subject, period start and rule version; a warning without a period (rules
+    /// scope, once per rule version) hashes an empty period.
     public func warningRecord(_ warning: SignalWarning) -> OutputRecord {
         let id = StableHash.of(
-            "warning", warning.kind.rawValue, warning.subject.key, String(warning.periodStart.millis), version)
+            "warning", warning.kind.rawValue, warning.subject.key, warning.periodStart.map { String($0.millis) } ?? "",
+            version)
         var w = JSONWriter(capacity: 512)
         w.beginObject()
         w.key("warning_id")
@@ -84,9 +89,9 @@ extension EngineRules {
         default: w.null()
         }
         w.key("period_start")
-        w.time(warning.periodStart, clock)
+        if let start = warning.periodStart { w.time(start, clock) } else { w.null() }
         w.key("period_end")
-        w.time(warning.periodEnd, clock)
+        if let end = warning.periodEnd { w.time(end, clock) } else { w.null() }
         w.key("value")
         w.double(Self.rounded(warning.value))
         w.key("baseline")

@@ -120,9 +120,15 @@ extension BenefitLedger {
         var flags: UInt8 = wasGrantedOnce ? 1 : 0
         if lastPeriod != nil { flags |= 2 }
         if active != nil { flags |= 4 }
+        if lastGrant != nil { flags |= 8 }
         w.byte(flags)
         if let p = lastPeriod { w.int(p) }
-        guard let a = active else { return }
+        if let a = active { Self.encode(a, into: &w) }
+        if let g = lastGrant { Self.encode(g, into: &w) }
+    }
+
+    /// One grant: its key kind and value, `valid_from`, and `valid_until` when it has one.
+    static func encode(_ a: ActiveGrant, into w: inout ByteWriter) {
         switch a.key {
         case .once: w.byte(0)
         case .reach(let t):
@@ -142,7 +148,11 @@ extension BenefitLedger {
         let flags = try r.byte()
         wasGrantedOnce = flags & 1 != 0
         if flags & 2 != 0 { lastPeriod = try r.int() }
-        guard flags & 4 != 0 else { return }
+        if flags & 4 != 0 { active = try Self.decodeGrant(&r) }
+        if flags & 8 != 0 { lastGrant = try Self.decodeGrant(&r) }
+    }
+
+    static func decodeGrant(_ r: inout ByteReader) throws(StateError) -> ActiveGrant {
         let key: GrantKey
         switch try r.byte() {
         case 0: key = .once
@@ -152,6 +162,6 @@ extension BenefitLedger {
         }
         let from = Instant(millis: try r.int())
         let until: Instant? = try r.byte() != 0 ? Instant(millis: try r.int()) : nil
-        active = ActiveGrant(key: key, validFrom: from, validUntil: until)
+        return ActiveGrant(key: key, validFrom: from, validUntil: until)
     }
 }

@@ -11,8 +11,7 @@ extension Processor {
             case .revoked(let tps, let isLost):
                 let partitions = Set(tps.filter { $0.topic != configuration.topics.partials }.map(\.partition))
                 if isLost || failure != nil {
-                    if isInTransaction { try? producer.abortTransaction() }
-                    isInTransaction = false
+                    try abandonTransaction()
                 } else {
                     try drainAll(force: false)
                     try checkpoint()
@@ -45,6 +44,21 @@ extension Processor {
             failure = failure ?? error
             return []
         }
+    }
+
+    /// Lost partitions (or a failure already stopping the loop): the open transaction cannot
+    /// commit, so it is aborted, with a timed-out abort retried until it completes
+    /// (`abortWithRetries`: librdkafka refuses every other transactional call meanwhile, so a
+    /// single abort left timed out would fail the next `begin`). What the aborted transaction
+    /// held is counted as aborted, and its queued delivery failures belong to it, not to the
+    /// next transaction.
+    func abandonTransaction() throws {
+        guard isInTransaction else { return }
+        try abortWithRetries()
+        isInTransaction = false
+        _ = producer.takeDeliveryFailure()
+        status.transactionsAborted += 1
+        probe?.transactionAborted()
     }
 
     /// Restores tasks from their changelog partitions and returns where their inputs start.
