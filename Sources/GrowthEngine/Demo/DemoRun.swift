@@ -50,8 +50,8 @@ public struct DemoRun {
         let started = clock.now
         let processor = ProcessorThread(configuration: config, logger: logger, probe: probe)
 
-        // The workload, produced while the processor runs. Record timestamps follow the
-        // workload's order, which is the order the tasks merge their inputs in.
+        // The workload, produced while the processor runs; the tasks merge their inputs by
+        // event time, whatever the record timestamps.
         let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(base: kafka), logHandler: { _ in })
         let baseTimestamp = Int64(Date().timeIntervalSince1970 * 1000)
         for (index, record) in records.enumerated() {
@@ -120,7 +120,8 @@ public struct DemoReplay {
     public init(rules: Rules, partitions: Int, records: [GeneratedRecord]) {
         let decoder = EventDecoder(rules: rules)
         var runner = ReplayRunner(rules: rules, partitions: partitions)
-        for record in records {
+        for index in MergeOrder.indices(of: records, partitions: partitions, decoder: decoder) {
+            let record = records[index]
             switch decoder.decode(topic: record.topic, bytes: record.value) {
             case .failure(let error):
                 deadLetters.append((record.topic, error.code.rawValue, record.value))

@@ -35,20 +35,44 @@ final class EndToEndCluster {
     /// the value decodes to (the key for undecodable values), as a well-behaved producer does.
     enum Partitioning { case owner, roundRobin, decodedUser }
 
+    /// The Kafka record timestamps a producer writes: `sendOrder` base + the record's index;
+    /// `loadTime` one instant for every record (a bulk load of history); `reversed` falling
+    /// with the index.
+    enum Stamping { case sendOrder, loadTime, reversed }
+
     /// Produces a generated workload; record timestamps follow the workload order.
     func produce(_ config: WorkloadConfig, partitioning: Partitioning = .owner) throws {
         records = Array(WorkloadGenerator(config))
         try send(records.indices, partitioning: partitioning)
     }
 
+    /// Produces a generated workload as a platform backfilling history does: each topic
+    /// entirely before the next (orders, content, shares), stamped by `stamping`.
+    func produceTopicByTopic(_ config: WorkloadConfig, stamping: Stamping) throws {
+        records = Array(WorkloadGenerator(config))
+        let order = InputTopic.allCases.flatMap { topic in records.indices.filter { records[$0].topic == topic } }
+        try send(order, stamping: stamping)
+    }
+
     private lazy var baseTimestamp = Int64(Date().timeIntervalSince1970 * 1000)
 
     /// Sends part of `records` (already generated), e.g. in chunks while a test injects faults.
     func send(_ range: Range<Int>, partitioning: Partitioning = .owner) throws {
+        try send(Array(range), partitioning: partitioning, stamping: .sendOrder)
+    }
+
+    /// Sends `records` at `indices`, in that order.
+    func send(_ indices: [Int], partitioning: Partitioning = .owner, stamping: Stamping) throws {
         let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(base: kafka), logHandler: { _ in })
         let base = baseTimestamp
-        for index in range {
+        for index in indices {
             let record = records[index]
+            let timestamp: Int64 =
+                switch stamping {
+                case .sendOrder: base + Int64(index)
+                case .loadTime: base
+                case .reversed: base + Int64(records.count - index)
+                }
             let partition =
                 switch partitioning {
                 case .owner: KafkaPartitioner.partition(forKeyBytes: record.key, partitions: partitions)
@@ -61,7 +85,7 @@ final class EndToEndCluster {
                 }
             try producer.send(
                 topic: names.input(record.topic), partition: Int32(partition), key: record.key, value: record.value,
-                timestamp: base + Int64(index))
+                timestamp: timestamp)
         }
         try producer.flush(timeout: .seconds(60))
     }
