@@ -48,16 +48,23 @@ public struct PartitionEngine: Sendable {
     public func userState(_ user: String) -> UserState? { users[user] }
 
     /// Counts one decoded event (SPEC §4): refuses it when more than `max_future_skew` ahead
-    /// of the watermark, drops duplicates, otherwise adds it to its window (or, if that closed,
-    /// to the window holding the watermark, flagged late); then moves the watermark.
-    public mutating func process(_ event: Event, into outputs: inout [OutputRecord]) -> Disposition {
+    /// of both the watermark and its record's timestamp (`recordTimestamp`, epoch ms: the Kafka
+    /// record timestamp, or a replay line's `timestamp`; nil compares with the watermark
+    /// only), drops duplicates, otherwise adds it to its window (or, if that closed, to the
+    /// window holding the watermark, flagged late); then moves the watermark.
+    public mutating func process(
+        _ event: Event, recordTimestamp: Int64? = nil, into outputs: inout [OutputRecord]
+    ) -> Disposition {
         let t = event.occurredAt
-        if let wm = watermark, t.millis - wm.millis > rules.maxFutureSkew {
+        if let wm = watermark, t.millis - wm.millis > rules.maxFutureSkew,
+            recordTimestamp.map({ isTooFarAhead(t.millis, of: $0) }) ?? true
+        {
+            let stamp = recordTimestamp.map { " and its record timestamp \($0)" } ?? ""
             return .refused(
                 DecodeError(
                     .tooFarInFuture,
                     "occurred_at is more than max_future_skew (\(Self.text(millis: rules.maxFutureSkew))) ahead "
-                        + "of partition \(partition)'s watermark \(rules.clock.rfc3339(wm))"))
+                        + "of partition \(partition)'s watermark \(rules.clock.rfc3339(wm))\(stamp)"))
         }
         isIdleAnnounced = false
         let disposition = count(event, into: &outputs)
@@ -94,6 +101,12 @@ public struct PartitionEngine: Sendable {
         dirty.insert(user)
         reschedule(user, s)
         return .counted
+    }
+
+    /// More than `max_future_skew` after `time` (strict; no overflow for any record timestamp).
+    private func isTooFarAhead(_ millis: Int64, of time: Int64) -> Bool {
+        let (limit, overflow) = time.addingReportingOverflow(rules.maxFutureSkew)
+        return overflow ? time < 0 : millis > limit
     }
 
     /// `1d`, `2h`, `30s`, `1500ms`: a duration as the rules file writes it.

@@ -50,15 +50,14 @@ public struct DemoRun {
         let started = clock.now
         let processor = ProcessorThread(configuration: config, logger: logger, probe: probe)
 
-        // The workload, produced while the processor runs; the tasks merge their inputs by
-        // event time, whatever the record timestamps.
+        // The workload, produced while the processor runs, stamped with event time (the
+        // tasks merge by event time whatever the stamps; `max_future_skew` reads them).
         let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(base: kafka), logHandler: { _ in })
-        let baseTimestamp = Int64(Date().timeIntervalSince1970 * 1000)
         for (index, record) in records.enumerated() {
             let partition = KafkaPartitioner.partition(forKeyBytes: record.key, partitions: partitions)
             try producer.send(
                 topic: names.input(record.topic), partition: Int32(partition), key: record.key, value: record.value,
-                timestamp: baseTimestamp + Int64(index))
+                timestamp: record.recordTimestamp)
             if index % 5_000 == 0 { producer.poll() }
         }
         try producer.flush(timeout: .seconds(60))
@@ -117,7 +116,9 @@ public struct DemoReplay {
     /// Every user's encoded state at the end (the changelog's view of a finished run).
     public private(set) var userStates: [String: [UInt8]] = [:]
 
-    public init(rules: Rules, partitions: Int, records: [GeneratedRecord]) {
+    /// `timestamps`: the record timestamp each record was produced with (by index; default
+    /// its `recordTimestamp`), read by `max_future_skew` as the processor reads it.
+    public init(rules: Rules, partitions: Int, records: [GeneratedRecord], timestamps: [Int64]? = nil) {
         let decoder = EventDecoder(rules: rules)
         var runner = ReplayRunner(rules: rules, partitions: partitions)
         for index in MergeOrder.indices(of: records, partitions: partitions, decoder: decoder) {
@@ -126,7 +127,8 @@ public struct DemoReplay {
             case .failure(let error):
                 deadLetters.append((record.topic, error.code.rawValue, record.value))
             case .success(let event):
-                if case .refused(let error) = runner.feed(event) {
+                let stamp = timestamps?[index] ?? record.recordTimestamp
+                if case .refused(let error) = runner.feed(event, recordTimestamp: stamp > 0 ? stamp : nil) {
                     deadLetters.append((record.topic, error.code.rawValue, record.value))
                 }
             }

@@ -11,6 +11,10 @@ public struct BufferedRecord: Sendable {
     /// The Kafka record timestamp: latency, dead-letter headers and the `max_future_skew`
     /// check (SPEC §4) use it; the merge order does not (it is the producer's clock).
     public var timestamp: Int64
+    /// The record timestamp as the `max_future_skew` check reads it (SPEC §4): nil when the
+    /// record has none (librdkafka reports none as 0 here, or -1), so only the watermark
+    /// bounds the event then.
+    public var recordTimestamp: Int64? { timestamp > 0 ? timestamp : nil }
     public var key: [UInt8]?
     public var value: [UInt8]?
     /// Where the record first entered (the input topic's partition/offset), for forwarded ones.

@@ -165,7 +165,7 @@ public struct StreamTask<Engine: TaskEngine> {
                 return
             }
             let evictions = engine.dedupEvictions
-            switch engine.handle(event, into: &outputs) {
+            switch engine.handle(event, recordTimestamp: record.recordTimestamp, into: &outputs) {
             case .counted:
                 counters.processed[record.topic, default: 0] += 1
                 counters.dedupEvictions += engine.dedupEvictions - evictions

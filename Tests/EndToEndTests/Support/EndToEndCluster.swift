@@ -15,6 +15,9 @@ final class EndToEndCluster {
     let rulesPath: String
     let rules: Rules
     var records: [GeneratedRecord] = []
+    /// The record timestamp each record was sent with (by index), for replay's
+    /// `max_future_skew` check.
+    var timestamps: [Int: Int64] = [:]
 
     init(name: String, partitions: Int = 6) throws {
         cluster = try MockCluster(brokers: 3)
@@ -35,10 +38,12 @@ final class EndToEndCluster {
     /// the value decodes to (the key for undecodable values), as a well-behaved producer does.
     enum Partitioning { case owner, roundRobin, decodedUser }
 
-    /// The Kafka record timestamps a producer writes: `sendOrder` base + the record's index;
+    /// The Kafka record timestamps a producer writes: `eventTime` the record's
+    /// `recordTimestamp` (its event time; when it was sent for a malformed one);
+    /// `sendOrder` base + the record's index;
     /// `loadTime` one instant for every record (a bulk load of history); `reversed` falling
     /// with the index.
-    enum Stamping { case sendOrder, loadTime, reversed }
+    enum Stamping { case eventTime, sendOrder, loadTime, reversed }
 
     /// Produces a generated workload; record timestamps follow the workload order.
     func produce(_ config: WorkloadConfig, partitioning: Partitioning = .owner) throws {
@@ -58,7 +63,7 @@ final class EndToEndCluster {
 
     /// Sends part of `records` (already generated), e.g. in chunks while a test injects faults.
     func send(_ range: Range<Int>, partitioning: Partitioning = .owner) throws {
-        try send(Array(range), partitioning: partitioning, stamping: .sendOrder)
+        try send(Array(range), partitioning: partitioning, stamping: .eventTime)
     }
 
     /// Sends `records` at `indices`, in that order.
@@ -69,6 +74,7 @@ final class EndToEndCluster {
             let record = records[index]
             let timestamp: Int64 =
                 switch stamping {
+                case .eventTime: record.recordTimestamp
                 case .sendOrder: base + Int64(index)
                 case .loadTime: base
                 case .reversed: base + Int64(records.count - index)
@@ -86,6 +92,7 @@ final class EndToEndCluster {
             try producer.send(
                 topic: names.input(record.topic), partition: Int32(partition), key: record.key, value: record.value,
                 timestamp: timestamp)
+            timestamps[index] = timestamp
         }
         try producer.flush(timeout: .seconds(60))
     }
@@ -177,7 +184,9 @@ final class EndToEndCluster {
                     (record.header("ce_id") ?? "", String(decoding: record.key ?? [], as: UTF8.self), record.value ?? []))
             }
         }
-        let replay = DemoReplay(rules: rules, partitions: partitions, records: records)
+        let replay = DemoReplay(
+            rules: rules, partitions: partitions, records: records,
+            timestamps: records.indices.map { timestamps[$0] ?? records[$0].recordTimestamp })
         let comparison = OutputComparison(actual: actual, expected: replay.outputs.filter { $0.topic != .deadLetter })
         let dead = try TopicReader.readAll(topic: names.outputs[.deadLetter]!, kafka: kafka)
         let distinctDead = Set(dead.map { DeadLetterIdentity($0) })
