@@ -19,7 +19,9 @@ import Testing
     /// Every output of one task fed all `records` with the given record timestamps, the
     /// signal partials through a merger as the processor's merger does, then idle-closed;
     /// sorted, and the dead-letter count.
-    static func taskOutputs(rules: Rules, timestamp: (Int) -> Int64) -> (outputs: [String], deadLetters: Int) {
+    static func taskOutputs(
+        _ records: [GeneratedRecord] = records, rules: Rules, timestamp: (Int) -> Int64
+    ) -> (outputs: [String], deadLetters: Int) {
         let decoder = EventDecoder(rules: rules)
         var task = StreamTask<PartitionEngine>(partition: 0, partitionCount: 1, rules: rules, decoder: decoder)
         var offsets = [Int64](repeating: 0, count: InputRole.allCases.count)
@@ -56,11 +58,14 @@ import Testing
     @Test func recordTimestampsDoNotChangeTheOutputs() throws {
         let rules = try RulesLoader.load(file: Self.rulesPath)
         let count = Self.records.count
-        let inOrder = Self.taskOutputs(rules: rules) { Self.records[$0].sentAt.millis }
-        let loadTime = Self.taskOutputs(rules: rules) { _ in 1_790_000_000_000 }
+        // Every stamp is far behind the events (a clock that stamps nothing useful), so
+        // `max_future_skew` is decided by the watermark alone in each variant and only the
+        // merge could tell them apart.
+        let inOrder = Self.taskOutputs(rules: rules) { Int64($0) + 1 }
+        let loadTime = Self.taskOutputs(rules: rules) { _ in 1 }
         let reversed = Self.taskOutputs(rules: rules) { Int64(count - $0) }
         var random = WorkloadRandom(seed: 3)
-        let shuffledStamps = (0..<count).map { _ in Int64(random.below(1_000_000)) }
+        let shuffledStamps = (0..<count).map { _ in Int64(1 + random.below(1_000_000)) }
         let shuffled = Self.taskOutputs(rules: rules) { shuffledStamps[$0] }
         #expect(inOrder.outputs.count > 1_000)
         #expect(loadTime.outputs == inOrder.outputs)
@@ -71,19 +76,35 @@ import Testing
 
     @Test func theTaskComputesWhatReplayDoesOverTheMergeOrder() throws {
         let rules = try RulesLoader.load(file: Self.rulesPath)
-        let task = Self.taskOutputs(rules: rules) { _ in 1_790_000_000_000 }
+        let task = Self.taskOutputs(rules: rules) { _ in 1 }
         let decoder = EventDecoder(rules: rules)
         var replay = ReplayRunner(rules: rules, partitions: 1)
         var deadLetters = 0
-        for index in MergeOrder.indices(of: Self.records, partitions: 1, decoder: decoder) {
-            let record = Self.records[index]
-            switch decoder.decode(topic: record.topic, bytes: record.value) {
-            case .success(let event): if case .refused = replay.feed(event) { deadLetters += 1 }
-            case .failure: deadLetters += 1
-            }
-        }
+        MergeOrder.replay(
+            Self.records, timestamps: Self.records.map { _ in 1 }, decoder: decoder, into: &replay
+        ) { _, _ in deadLetters += 1 }
         replay.finishIdle()
         #expect(task.outputs == replay.allOutputs.map(Self.line).sorted())
         #expect(task.deadLetters == deadLetters)
+    }
+
+    /// An event from a bad clock (year 2099) at the head of the orders partition is refused
+    /// as soon as it is there: it does not hold the orders back until the other topics pass
+    /// it (which would make every order behind it late).
+    @Test func aBadClockDoesNotHoldItsPartitionBack() throws {
+        let rules = try RulesLoader.load(file: Self.rulesPath)
+        var withBadClock = Self.records
+        let position = Self.records.indices.filter { Self.records[$0].topic == .orders }[20]
+        let bogus = #"{"event_id":"bad-clock","user_id":"u000001","occurred_at":"2099-01-01T00:00:00Z","order_id":"x","amount":"5","currency":"CNY","status":"paid"}"#
+        withBadClock.insert(
+            GeneratedRecord(
+                topic: .orders, key: Array("u000001".utf8), value: Array(bogus.utf8), isMalformed: true,
+                expectedError: .tooFarInFuture, label: .malformed, occurredAt: Self.records[position].occurredAt,
+                sentAt: Self.records[position].sentAt, isJSONObject: true),
+            at: position)
+        let clean = Self.taskOutputs(rules: rules) { _ in 1 }
+        let bad = Self.taskOutputs(withBadClock, rules: rules) { _ in 1 }
+        #expect(bad.outputs == clean.outputs)
+        #expect(bad.deadLetters == clean.deadLetters + 1)
     }
 }

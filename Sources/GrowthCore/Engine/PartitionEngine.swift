@@ -56,9 +56,7 @@ public struct PartitionEngine: Sendable {
         _ event: Event, recordTimestamp: Int64? = nil, into outputs: inout [OutputRecord]
     ) -> Disposition {
         let t = event.occurredAt
-        if let wm = watermark, t.millis - wm.millis > rules.maxFutureSkew,
-            recordTimestamp.map({ isTooFarAhead(t.millis, of: $0) }) ?? true
-        {
+        if isTooFarInFuture(event, recordTimestamp: recordTimestamp), let wm = watermark {
             let stamp = recordTimestamp.map { " and its record timestamp \($0)" } ?? ""
             return .refused(
                 DecodeError(
@@ -101,6 +99,14 @@ public struct PartitionEngine: Sendable {
         dirty.insert(user)
         reschedule(user, s)
         return .counted
+    }
+
+    /// Whether `process` refuses the event as `too_far_in_future` now (SPEC §4): more than
+    /// `max_future_skew` ahead of the watermark and of the record timestamp, when it has one.
+    public func isTooFarInFuture(_ event: Event, recordTimestamp: Int64?) -> Bool {
+        guard let wm = watermark else { return false }
+        let t = event.occurredAt.millis
+        return isTooFarAhead(t, of: wm.millis) && (recordTimestamp.map { isTooFarAhead(t, of: $0) } ?? true)
     }
 
     /// More than `max_future_skew` after `time` (strict; no overflow for any record timestamp).

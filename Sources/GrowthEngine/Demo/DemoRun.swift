@@ -121,18 +121,15 @@ public struct DemoReplay {
     public init(rules: Rules, partitions: Int, records: [GeneratedRecord], timestamps: [Int64]? = nil) {
         let decoder = EventDecoder(rules: rules)
         var runner = ReplayRunner(rules: rules, partitions: partitions)
-        for index in MergeOrder.indices(of: records, partitions: partitions, decoder: decoder) {
-            let record = records[index]
-            switch decoder.decode(topic: record.topic, bytes: record.value) {
-            case .failure(let error):
-                deadLetters.append((record.topic, error.code.rawValue, record.value))
-            case .success(let event):
-                let stamp = timestamps?[index] ?? record.recordTimestamp
-                if case .refused(let error) = runner.feed(event, recordTimestamp: stamp > 0 ? stamp : nil) {
-                    deadLetters.append((record.topic, error.code.rawValue, record.value))
-                }
-            }
+        let stamps = records.indices.map { index -> Int64? in
+            let stamp = timestamps?[index] ?? records[index].recordTimestamp
+            return stamp > 0 ? stamp : nil
         }
+        var dead: [(index: Int, code: String)] = []
+        MergeOrder.replay(records, timestamps: stamps, decoder: decoder, into: &runner) { index, error in
+            dead.append((index, error.code.rawValue))
+        }
+        deadLetters = dead.map { (records[$0.index].topic, $0.code, records[$0.index].value) }
         runner.finishIdle()
         outputs = runner.allOutputs
         for engine in runner.engines {

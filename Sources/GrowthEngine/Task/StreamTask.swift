@@ -9,7 +9,9 @@ import GrowthCore
 /// more to read, so the order depends neither on how fetches interleave (as Kafka Streams
 /// does with max.task.idle.ms) nor on the producers' record timestamps (a bulk load stamps
 /// history with the load time). A record that does not decode carries no event time and
-/// touches no state: it is taken as soon as it is at the head of its partition.
+/// touches no state, and an event the engine refuses as `too_far_in_future` now would hold
+/// its partition back behind a bad clock: both are taken as soon as they are at the head of
+/// their partition.
 public struct StreamTask<Engine: TaskEngine> {
     public let partition: Int32
     public let partitionCount: Int
@@ -114,16 +116,19 @@ public struct StreamTask<Engine: TaskEngine> {
         for partial in engine.takePartials() { actions.append(.partial(partial)) }
     }
 
-    /// The role whose head comes next in the merge: a dead letter at a head at once, else the
-    /// earliest event time (ties: role order, then offset) once no empty partition holds the
-    /// merge back.
+    /// The role whose head comes next in the merge: a dead letter (undecodable, or too far in
+    /// the future now) at a head at once, else the earliest event time (ties: role order, then
+    /// offset) once no empty partition holds the merge back.
     private func nextRole(mayProceedWithout: (InputRole, Int64?) -> Bool) -> InputRole? {
         var best: InputRole?
         var bestKey: (Int64, Int, Int64) = (.max, .max, .max)
-        for role in InputRole.allCases {
-            let index = role.rawValue
-            if heads[index] < buffers[index].count, case .failure = buffers[index][heads[index]].decoded {
+        for role in InputRole.allCases where heads[role.rawValue] < buffers[role.rawValue].count {
+            let head = buffers[role.rawValue][heads[role.rawValue]]
+            switch head.decoded {
+            case .failure: return role
+            case .success(let event) where engine.isTooFarInFuture(event, recordTimestamp: head.recordTimestamp):
                 return role
+            default: continue
             }
         }
         for role in InputRole.allCases {

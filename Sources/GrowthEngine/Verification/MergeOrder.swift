@@ -1,50 +1,52 @@
 import GrowthCore
 
-/// The order the tasks' merge takes records in once everything is buffered
-/// (docs/decisions.md "Input merge and partitioning"): per partition, the heads of its input
-/// topics by event time, ties by role order then offset; a record that does not decode is
-/// taken as soon as it is at its head. What `replay` must be fed to compute the same outputs
-/// as the processor for records produced to their owner's partition (SPEC §4 determinism).
+/// `replay` in the order the tasks' merge takes records once everything is buffered
+/// (docs/decisions.md "Input merge and partitioning"): per owner partition, the heads of its
+/// input topics by event time, ties by role order then offset; a record that does not decode,
+/// or that the partition refuses as `too_far_in_future` at that point, is taken as soon as it
+/// is at its head. Fed so, `ReplayRunner` computes what the processor does for records
+/// produced to their owner's partition (SPEC §4 determinism).
 public enum MergeOrder {
-    /// Indices into `records` in merge order. Records go to the partition of their key
-    /// (murmur2 mod `partitions`), each topic's partition in the order of `records`.
-    public static func indices(of records: [GeneratedRecord], partitions: Int, decoder: EventDecoder) -> [Int] {
-        let roles = InputRole.allCases.count
-        let items = records.map { record -> (queue: Int, time: Int64?) in
-            let partition = KafkaPartitioner.partition(forKeyBytes: record.key, partitions: max(1, partitions))
+    /// Feeds `records` (each topic's partition in the order of `records`; `timestamps[i]` the
+    /// record timestamp of record i, nil for none) to `runner` in merge order; `deadLetter`
+    /// gets each record that does not decode or is refused, with its index.
+    public static func replay(
+        _ records: [GeneratedRecord], timestamps: [Int64?], decoder: EventDecoder, into runner: inout ReplayRunner,
+        deadLetter: (Int, DecodeError) -> Void
+    ) {
+        let roles = InputTopic.allCases.count
+        let partitions = runner.engines.count
+        var queues = [[(index: Int, event: Event?)]](repeating: [], count: partitions * roles)
+        for (index, record) in records.enumerated() {
             let role = InputTopic.allCases.firstIndex(of: record.topic)!
-            let time: Int64? =
-                switch decoder.decode(topic: record.topic, bytes: record.value) {
-                case .success(let event): event.occurredAt.millis
-                case .failure: nil
-                }
-            return (partition * roles + role, time)
+            switch decoder.decode(topic: record.topic, bytes: record.value) {
+            case .success(let event): queues[runner.partition(of: event.userID) * roles + role].append((index, event))
+            case .failure(let error):
+                // Touches no state: its place in the merge does not matter.
+                deadLetter(index, error)
+            }
         }
-        return indices(of: items, queues: max(1, partitions) * roles)
-    }
-
-    /// The merge of queues (`queue` = partition x roles + role, items in queue order): a
-    /// head without a time first, else the smallest (time, queue). Restricted to one
-    /// partition this is that partition's merge, whatever the other partitions hold.
-    public static func indices(of items: [(queue: Int, time: Int64?)], queues: Int) -> [Int] {
-        var members = [[Int]](repeating: [], count: queues)
-        for (index, item) in items.enumerated() { members[item.queue].append(index) }
-        var heads = [Int](repeating: 0, count: queues)
-        var order: [Int] = []
-        order.reserveCapacity(items.count)
-        while order.count < items.count {
+        var heads = [Int](repeating: 0, count: queues.count)
+        var remaining = queues.reduce(0) { $0 + $1.count }
+        while remaining > 0 {
             var best: (time: Int64, queue: Int)?
-            for queue in 0..<queues where heads[queue] < members[queue].count {
-                guard let time = items[members[queue][heads[queue]]].time else {
+            for queue in queues.indices where heads[queue] < queues[queue].count {
+                let (index, event) = queues[queue][heads[queue]]
+                let engine = runner.engines[queue / roles]
+                if engine.isTooFarInFuture(event!, recordTimestamp: timestamps[index]) {
                     best = (.min, queue)
                     break
                 }
+                let time = event!.occurredAt.millis
                 if best.map({ (time, queue) < ($0.time, $0.queue) }) ?? true { best = (time, queue) }
             }
             let queue = best!.queue
-            order.append(members[queue][heads[queue]])
+            let (index, event) = queues[queue][heads[queue]]
             heads[queue] += 1
+            remaining -= 1
+            if case .refused(let error) = runner.feed(event!, recordTimestamp: timestamps[index]) {
+                deadLetter(index, error)
+            }
         }
-        return order
     }
 }
