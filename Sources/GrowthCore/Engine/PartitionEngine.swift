@@ -8,7 +8,7 @@ public struct PartitionEngine: Sendable {
         case counted
         /// Same (user_id, event_id) counted within `dedup_horizon` (SPEC §4, §7 Dedup).
         case duplicate
-        /// Dead-lettered (only `too_far_in_future` is decided here).
+        /// Dead-lettered (only `too_far_in_future` and `too_late` are decided here).
         case refused(DecodeError)
     }
 
@@ -50,7 +50,8 @@ public struct PartitionEngine: Sendable {
     /// Counts one decoded event (SPEC §4): refuses it when more than `max_future_skew` ahead
     /// of both the watermark and its record's timestamp (`recordTimestamp`, epoch ms: the Kafka
     /// record timestamp, or a replay line's `timestamp`; nil compares with the watermark
-    /// only), drops duplicates, otherwise adds it to its window (or, if that closed, to the
+    /// only), or more than `dedup_horizon` behind the watermark (SPEC §7 Dedup: it could no
+    /// longer be checked for duplicates), drops duplicates, otherwise adds it to its window (or, if that closed, to the
     /// window holding the watermark, flagged late); then moves the watermark.
     public mutating func process(
         _ event: Event, recordTimestamp: Int64? = nil, into outputs: inout [OutputRecord]
@@ -63,6 +64,14 @@ public struct PartitionEngine: Sendable {
                     .tooFarInFuture,
                     "occurred_at is more than max_future_skew (\(Self.text(millis: rules.maxFutureSkew))) ahead "
                         + "of partition \(partition)'s watermark \(rules.clock.rfc3339(wm))\(stamp)"))
+        }
+        if let wm = watermark, wm.millis - t.millis > rules.dedupHorizon {
+            return .refused(
+                DecodeError(
+                    .tooLate,
+                    "occurred_at is more than dedup_horizon (\(Self.text(millis: rules.dedupHorizon))) behind "
+                        + "partition \(partition)'s watermark \(rules.clock.rfc3339(wm)): it can no longer be "
+                        + "checked for duplicates"))
         }
         isIdleAnnounced = false
         let disposition = count(event, into: &outputs)
@@ -94,11 +103,21 @@ public struct PartitionEngine: Sendable {
         }
         s.windows[i].add(eventID: event.eventID, dimension: dimension, raw: points, capped: kept, isLate: isLate)
         dedupEvictions += s.rememberCounted(
-            event.eventID, at: t.millis, horizonStart: watermark.map { $0.millis - rules.dedupHorizon })
+            event.eventID, at: t.millis, horizonStart: dedupForgetBefore)
         recordSignals(event, dimension: dimension, points: points, user: user, &s, into: &outputs)
         dirty.insert(user)
         reschedule(user, s)
         return .counted
+    }
+
+    /// Dedup memory older than this (watermark - 2 x `dedup_horizon`, SPEC §7 Dedup) can go: an
+    /// event not `too_late` is within `dedup_horizon` of the watermark, so it can only be a
+    /// duplicate of an id counted at most 2 x `dedup_horizon` before it. Nil: keep everything.
+    var dedupForgetBefore: Int64? {
+        guard let wm = watermark else { return nil }
+        let (twice, o1) = rules.dedupHorizon.multipliedReportingOverflow(by: 2)
+        let (before, o2) = wm.millis.subtractingReportingOverflow(twice)
+        return o1 || o2 ? nil : before
     }
 
     /// Whether `process` refuses the event as `too_far_in_future` now (SPEC §4): more than
