@@ -118,7 +118,11 @@ public struct DemoReplay {
 
     /// `timestamps`: the record timestamp each record was produced with (by index; default
     /// its `recordTimestamp`), read by `max_future_skew` as the processor reads it.
-    public init(rules: Rules, partitions: Int, records: [GeneratedRecord], timestamps: [Int64]? = nil) {
+    /// `chunks`: record indices produced one chunk after the previous one was processed
+    /// (default: all records at once); each is merged on its own, in order.
+    public init(
+        rules: Rules, partitions: Int, records: [GeneratedRecord], timestamps: [Int64]? = nil, chunks: [[Int]]? = nil
+    ) {
         let decoder = EventDecoder(rules: rules)
         var runner = ReplayRunner(rules: rules, partitions: partitions)
         let stamps = records.indices.map { index -> Int64? in
@@ -126,8 +130,10 @@ public struct DemoReplay {
             return stamp > 0 ? stamp : nil
         }
         var dead: [(index: Int, code: String)] = []
-        MergeOrder.replay(records, timestamps: stamps, decoder: decoder, into: &runner) { index, error in
-            dead.append((index, error.code.rawValue))
+        for chunk in chunks ?? [Array(records.indices)] {
+            MergeOrder.replay(
+                chunk.map { records[$0] }, timestamps: chunk.map { stamps[$0] }, decoder: decoder, into: &runner
+            ) { index, error in dead.append((chunk[index], error.code.rawValue)) }
         }
         deadLetters = dead.map { (records[$0.index].topic, $0.code, records[$0.index].value) }
         runner.finishIdle()

@@ -18,6 +18,10 @@ final class EndToEndCluster {
     /// The record timestamp each record was sent with (by index), for replay's
     /// `max_future_skew` check.
     var timestamps: [Int: Int64] = [:]
+    /// The records of each `send`, in order: replay merges them chunk by chunk when
+    /// `replayInChunks` (a test that sends a chunk only after the previous one was processed).
+    var chunks: [[Int]] = []
+    var replayInChunks = false
 
     init(name: String, partitions: Int = 6) throws {
         cluster = try MockCluster(brokers: 3)
@@ -94,6 +98,7 @@ final class EndToEndCluster {
                 timestamp: timestamp)
             timestamps[index] = timestamp
         }
+        chunks.append(indices)
         try producer.flush(timeout: .seconds(60))
     }
 
@@ -186,7 +191,8 @@ final class EndToEndCluster {
         }
         let replay = DemoReplay(
             rules: rules, partitions: partitions, records: records,
-            timestamps: records.indices.map { timestamps[$0] ?? records[$0].recordTimestamp })
+            timestamps: records.indices.map { timestamps[$0] ?? records[$0].recordTimestamp },
+            chunks: replayInChunks ? chunks : nil)
         let comparison = OutputComparison(actual: actual, expected: replay.outputs.filter { $0.topic != .deadLetter })
         let dead = try TopicReader.readAll(topic: names.outputs[.deadLetter]!, kafka: kafka)
         let distinctDead = Set(dead.map { DeadLetterIdentity($0) })
