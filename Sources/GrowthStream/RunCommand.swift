@@ -30,9 +30,10 @@ struct RunCommand: AsyncParsableCommand {
 
     @Option(
         help: """
-            Longest wait, in ms, for an input partition that still has records to fetch before a task \
-            passes over it in the merge order (like Kafka Streams' max.task.idle.ms): higher keeps the \
-            order by timestamp under load, lower cuts tail latency (env GROWTHSTREAM_TASK_IDLE_MS).
+            Longest stall, in ms (no record taken), of a task waiting for an input partition that still \
+            has records to fetch before it passes over it in the merge order (like Kafka Streams' \
+            max.task.idle.ms): higher keeps the event-time order when fetches lag, lower cuts tail \
+            latency (env GROWTHSTREAM_TASK_IDLE_MS).
             """)
     var taskIdleMs: Int = EnvironmentDefaults.int("GROWTHSTREAM_TASK_IDLE_MS", 2_000)
 

@@ -99,11 +99,11 @@ extension PartitionEngine {
         prune(&s)
     }
 
-    /// Dedup entries and cap days only events later than the grace could still reach.
+    /// Dedup entries no event short of `too_late` can match (`dedupForgetBefore`) and cap
+    /// days only events later than the grace could still reach.
     private func prune(_ s: inout UserState) {
         guard let wm = watermark else { return }
-        let oldest = wm.millis - rules.dedupHorizon
-        if s.seenEvents.values.contains(where: { $0 < oldest }) {
+        if let oldest = dedupForgetBefore, s.seenEvents.values.contains(where: { $0 < oldest }) {
             s.seenEvents = s.seenEvents.filter { $0.value >= oldest }
         }
         s.caps.prune(before: rules.clock.dayNumber(wm) - 1)

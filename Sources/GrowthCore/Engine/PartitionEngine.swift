@@ -8,7 +8,7 @@ public struct PartitionEngine: Sendable {
         case counted
         /// Same (user_id, event_id) counted within `dedup_horizon` (SPEC §4, §7 Dedup).
         case duplicate
-        /// Dead-lettered (only `too_far_in_future` is decided here).
+        /// Dead-lettered (only `too_far_in_future` and `too_late` are decided here).
         case refused(DecodeError)
     }
 
@@ -48,16 +48,30 @@ public struct PartitionEngine: Sendable {
     public func userState(_ user: String) -> UserState? { users[user] }
 
     /// Counts one decoded event (SPEC §4): refuses it when more than `max_future_skew` ahead
-    /// of the watermark, drops duplicates, otherwise adds it to its window (or, if that closed,
-    /// to the window holding the watermark, flagged late); then moves the watermark.
-    public mutating func process(_ event: Event, into outputs: inout [OutputRecord]) -> Disposition {
+    /// of both the watermark and its record's timestamp (`recordTimestamp`, epoch ms: the Kafka
+    /// record timestamp, or a replay line's `timestamp`; nil compares with the watermark
+    /// only), or more than `dedup_horizon` behind the watermark (SPEC §7 Dedup: it could no
+    /// longer be checked for duplicates), drops duplicates, otherwise adds it to its window (or, if that closed, to the
+    /// window holding the watermark, flagged late); then moves the watermark.
+    public mutating func process(
+        _ event: Event, recordTimestamp: Int64? = nil, into outputs: inout [OutputRecord]
+    ) -> Disposition {
         let t = event.occurredAt
-        if let wm = watermark, t.millis - wm.millis > rules.maxFutureSkew {
+        if isTooFarInFuture(event, recordTimestamp: recordTimestamp), let wm = watermark {
+            let stamp = recordTimestamp.map { " and its record timestamp \($0)" } ?? ""
             return .refused(
                 DecodeError(
                     .tooFarInFuture,
                     "occurred_at is more than max_future_skew (\(Self.text(millis: rules.maxFutureSkew))) ahead "
-                        + "of partition \(partition)'s watermark \(rules.clock.rfc3339(wm))"))
+                        + "of partition \(partition)'s watermark \(rules.clock.rfc3339(wm))\(stamp)"))
+        }
+        if let wm = watermark, wm.millis - t.millis > rules.dedupHorizon {
+            return .refused(
+                DecodeError(
+                    .tooLate,
+                    "occurred_at is more than dedup_horizon (\(Self.text(millis: rules.dedupHorizon))) behind "
+                        + "partition \(partition)'s watermark \(rules.clock.rfc3339(wm)): it can no longer be "
+                        + "checked for duplicates"))
         }
         isIdleAnnounced = false
         let disposition = count(event, into: &outputs)
@@ -89,11 +103,35 @@ public struct PartitionEngine: Sendable {
         }
         s.windows[i].add(eventID: event.eventID, dimension: dimension, raw: points, capped: kept, isLate: isLate)
         dedupEvictions += s.rememberCounted(
-            event.eventID, at: t.millis, horizonStart: watermark.map { $0.millis - rules.dedupHorizon })
+            event.eventID, at: t.millis, horizonStart: dedupForgetBefore)
         recordSignals(event, dimension: dimension, points: points, user: user, &s, into: &outputs)
         dirty.insert(user)
         reschedule(user, s)
         return .counted
+    }
+
+    /// Dedup memory older than this (watermark - 2 x `dedup_horizon`, SPEC §7 Dedup) can go: an
+    /// event not `too_late` is within `dedup_horizon` of the watermark, so it can only be a
+    /// duplicate of an id counted at most 2 x `dedup_horizon` before it. Nil: keep everything.
+    var dedupForgetBefore: Int64? {
+        guard let wm = watermark else { return nil }
+        let (twice, o1) = rules.dedupHorizon.multipliedReportingOverflow(by: 2)
+        let (before, o2) = wm.millis.subtractingReportingOverflow(twice)
+        return o1 || o2 ? nil : before
+    }
+
+    /// Whether `process` refuses the event as `too_far_in_future` now (SPEC §4): more than
+    /// `max_future_skew` ahead of the watermark and of the record timestamp, when it has one.
+    public func isTooFarInFuture(_ event: Event, recordTimestamp: Int64?) -> Bool {
+        guard let wm = watermark else { return false }
+        let t = event.occurredAt.millis
+        return isTooFarAhead(t, of: wm.millis) && (recordTimestamp.map { isTooFarAhead(t, of: $0) } ?? true)
+    }
+
+    /// More than `max_future_skew` after `time` (strict; no overflow for any record timestamp).
+    private func isTooFarAhead(_ millis: Int64, of time: Int64) -> Bool {
+        let (limit, overflow) = time.addingReportingOverflow(rules.maxFutureSkew)
+        return overflow ? time < 0 : millis > limit
     }
 
     /// `1d`, `2h`, `30s`, `1500ms`: a duration as the rules file writes it.

@@ -117,6 +117,8 @@ public struct DecodeError: Error, Sendable, Equatable, CustomStringConvertible {
         case unknownAction = "unknown_action"
         case invalidQuality = "invalid_quality"
         case tooFarInFuture = "too_far_in_future"
+        /// More than `dedup_horizon` behind the partition's watermark (SPEC §7 Dedup).
+        case tooLate = "too_late"
     }
 
     public var code: Code

@@ -1,5 +1,5 @@
 /// One line of `replay` input (SPEC §5, §7): `{"topic": "orders" | "content" | "shares",
-/// "value": ...}`. Other keys are ignored; duplicate keys: the last one wins.
+/// "value": ..., "timestamp": ms?}`. Other keys are ignored; duplicate keys: the last one wins.
 public struct ReplayLine: Sendable, Equatable {
     public var topic: InputTopic
     /// The bytes to decode as the record value: a JSON string value's UTF-8 (escapes
@@ -8,11 +8,15 @@ public struct ReplayLine: Sendable, Equatable {
     public var valueBytes: [UInt8]
     /// The value exactly as written in the line (raw JSON text), for dead letters.
     public var valueJSON: [UInt8]
+    /// The record timestamp, epoch milliseconds (SPEC §4 `max_future_skew`, §12 I3: an
+    /// integer when present); nil when the line has none.
+    public var timestamp: Int64?
 
-    public init(topic: InputTopic, valueBytes: [UInt8], valueJSON: [UInt8]) {
+    public init(topic: InputTopic, valueBytes: [UInt8], valueJSON: [UInt8], timestamp: Int64? = nil) {
         self.topic = topic
         self.valueBytes = valueBytes
         self.valueJSON = valueJSON
+        self.timestamp = timestamp
     }
 }
 
@@ -32,13 +36,16 @@ public enum ReplayLineParser {
             let reader = scanner
             var topic: JSONSpan?
             var value: JSONSpan?
+            var timestamp: JSONSpan?
             let isObject: Bool
             do throws(JSONScanError) {
                 isObject = try scanner.scanTopLevelObject { key, span in
-                    switch reader.withUnescaped(key, { bytesEqual($0, "topic") ? 1 : bytesEqual($0, "value") ? 2 : 0 })
-                    {
+                    switch reader.withUnescaped(key, {
+                        bytesEqual($0, "topic") ? 1 : bytesEqual($0, "value") ? 2 : bytesEqual($0, "timestamp") ? 3 : 0
+                    }) {
                     case 1: topic = span
                     case 2: value = span
+                    case 3: timestamp = span
                     default: break
                     }
                 }
@@ -61,6 +68,17 @@ public enum ReplayLineParser {
                 return .failure(
                     ReplayLineError("missing \"value\" (the event object, or a JSON string holding the raw record)"))
             }
+            var millis: Int64?
+            if let timestampSpan = timestamp {
+                let raw = reader.raw(timestampSpan)
+                guard timestampSpan.kind == .number, let parsed = Self.integer(raw) else {
+                    let given = String(decoding: raw, as: UTF8.self)
+                    return .failure(
+                        ReplayLineError(
+                            "\"timestamp\" must be an integer of epoch milliseconds, not \(given.prefix(40))"))
+                }
+                millis = parsed
+            }
             var quoted = valueSpan
             if valueSpan.kind == .string {
                 quoted.start -= 1
@@ -68,8 +86,27 @@ public enum ReplayLineParser {
             }
             let valueJSON = Array(reader.raw(quoted))
             let valueBytes = valueSpan.kind == .string ? reader.unescapedBytes(valueSpan) : valueJSON
-            return .success(ReplayLine(topic: inputTopic, valueBytes: valueBytes, valueJSON: valueJSON))
+            return .success(
+                ReplayLine(topic: inputTopic, valueBytes: valueBytes, valueJSON: valueJSON, timestamp: millis))
         }
         return try parsed.get()
+    }
+
+    /// `-?[0-9]+` within Int64 (no fraction, exponent or sign `+`), else nil.
+    static func integer<Bytes: Collection<UInt8>>(_ raw: Bytes) -> Int64? {
+        var digits = raw[...]
+        let isNegative = digits.first == UInt8(ascii: "-")
+        if isNegative { digits = digits.dropFirst() }
+        guard !digits.isEmpty else { return nil }
+        var value: Int64 = 0
+        for byte in digits {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            let digit = Int64(byte - UInt8(ascii: "0"))
+            let (shifted, o1) = value.multipliedReportingOverflow(by: 10)
+            let (next, o2) = isNegative ? shifted.subtractingReportingOverflow(digit) : shifted.addingReportingOverflow(digit)
+            guard !o1, !o2 else { return nil }
+            value = next
+        }
+        return value
     }
 }

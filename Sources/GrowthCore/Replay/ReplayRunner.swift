@@ -33,10 +33,11 @@ public struct ReplayRunner: Sendable {
         KafkaPartitioner.partition(forKey: user, partitions: engines.count)
     }
 
-    /// One decoded event, in input order. A `.refused` event is the caller's dead letter.
-    public mutating func feed(_ event: Event) -> PartitionEngine.Disposition {
+    /// One decoded event, in input order, with its record timestamp when it has one (SPEC §4
+    /// `max_future_skew`). A `.refused` event is the caller's dead letter.
+    public mutating func feed(_ event: Event, recordTimestamp: Int64? = nil) -> PartitionEngine.Disposition {
         let p = partition(of: event.userID)
-        let disposition = engines[p].process(event, into: &emitted)
+        let disposition = engines[p].process(event, recordTimestamp: recordTimestamp, into: &emitted)
         for partial in engines[p].takePartials() { merger.absorb(partial, into: &emitted) }
         switch disposition {
         case .counted: processed += 1

@@ -29,7 +29,7 @@ public struct ReplaySession: Sendable {
         case .failure(let error):
             deadLetters.append(deadLetter(record, number: number, error: error, key: nil, partition: nil))
         case .success(let event):
-            if case .refused(let error) = runner.feed(event) {
+            if case .refused(let error) = runner.feed(event, recordTimestamp: record.timestamp) {
                 deadLetters.append(
                     deadLetter(
                         record, number: number, error: error, key: event.userID,
@@ -66,7 +66,8 @@ public struct ReplaySession: Sendable {
     }
 
     /// SPEC §7 Dead letters: headers mirror the Kafka ones (strings; null when unknown in a
-    /// file: no key, no input partition, no timestamp); `source_offset` is the line number.
+    /// file: no key, no input partition, no `timestamp` on the line); `source_offset` is the
+    /// line number.
     private func deadLetter(
         _ record: ReplayLine, number: Int, error: DecodeError, key: String?, partition: Int?
     ) -> [UInt8] {
@@ -89,7 +90,7 @@ public struct ReplaySession: Sendable {
         w.key("source_offset")
         w.string(String(number))
         w.key("source_timestamp")
-        w.null()
+        if let timestamp = record.timestamp { w.string(String(timestamp)) } else { w.null() }
         w.key("rule_version")
         w.string(runner.rules.version)
         w.endObject()

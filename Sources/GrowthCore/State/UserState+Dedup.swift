@@ -2,8 +2,8 @@
 /// distinct event ids must stay bounded).
 ///
 /// A counted id is kept with its latest counted event time. When a user holds more than
-/// `dedupCapacity` ids, ids older than the partition's horizon (watermark - `dedup_horizon`)
-/// go first, then, if still over, the oldest ids (by event time, then id) until
+/// `dedupCapacity` ids, ids no longer needed (older than watermark - 2 x `dedup_horizon`,
+/// SPEC §7 Dedup: older events are `too_late`) go first, then, if still over, the oldest ids (by event time, then id) until
 /// `dedupLowWater` remain; evicting in batches keeps an insert amortised O(log n). The
 /// trade-off: an evicted id seen again within `dedup_horizon` counts again. Only a user with
 /// more than `dedupCapacity` distinct events within the horizon is affected, and which ids
@@ -19,7 +19,7 @@ extension UserState {
     public static let dedupEncodedBound = dedupCapacity * (2 + 128 + 10) + 10
 
     /// Remembers a counted event id at `time` (ms); `horizonStart` is the oldest time an id is
-    /// still needed for (watermark - `dedup_horizon`). Returns how many ids still within the
+    /// still needed for (watermark - 2 x `dedup_horizon`). Returns how many ids still within the
     /// horizon were evicted to respect `dedupCapacity`.
     public mutating func rememberCounted(_ eventID: String, at time: Int64, horizonStart: Int64?) -> Int {
         if let previous = seenEvents[eventID], previous >= time { return 0 }

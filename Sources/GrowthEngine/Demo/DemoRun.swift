@@ -50,15 +50,14 @@ public struct DemoRun {
         let started = clock.now
         let processor = ProcessorThread(configuration: config, logger: logger, probe: probe)
 
-        // The workload, produced while the processor runs. Record timestamps follow the
-        // workload's order, which is the order the tasks merge their inputs in.
+        // The workload, produced while the processor runs, stamped with event time (the
+        // tasks merge by event time whatever the stamps; `max_future_skew` reads them).
         let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(base: kafka), logHandler: { _ in })
-        let baseTimestamp = Int64(Date().timeIntervalSince1970 * 1000)
         for (index, record) in records.enumerated() {
             let partition = KafkaPartitioner.partition(forKeyBytes: record.key, partitions: partitions)
             try producer.send(
                 topic: names.input(record.topic), partition: Int32(partition), key: record.key, value: record.value,
-                timestamp: baseTimestamp + Int64(index))
+                timestamp: record.recordTimestamp)
             if index % 5_000 == 0 { producer.poll() }
         }
         try producer.flush(timeout: .seconds(60))
@@ -117,19 +116,26 @@ public struct DemoReplay {
     /// Every user's encoded state at the end (the changelog's view of a finished run).
     public private(set) var userStates: [String: [UInt8]] = [:]
 
-    public init(rules: Rules, partitions: Int, records: [GeneratedRecord]) {
+    /// `timestamps`: the record timestamp each record was produced with (by index; default
+    /// its `recordTimestamp`), read by `max_future_skew` as the processor reads it.
+    /// `chunks`: record indices produced one chunk after the previous one was processed
+    /// (default: all records at once); each is merged on its own, in order.
+    public init(
+        rules: Rules, partitions: Int, records: [GeneratedRecord], timestamps: [Int64]? = nil, chunks: [[Int]]? = nil
+    ) {
         let decoder = EventDecoder(rules: rules)
         var runner = ReplayRunner(rules: rules, partitions: partitions)
-        for record in records {
-            switch decoder.decode(topic: record.topic, bytes: record.value) {
-            case .failure(let error):
-                deadLetters.append((record.topic, error.code.rawValue, record.value))
-            case .success(let event):
-                if case .refused(let error) = runner.feed(event) {
-                    deadLetters.append((record.topic, error.code.rawValue, record.value))
-                }
-            }
+        let stamps = records.indices.map { index -> Int64? in
+            let stamp = timestamps?[index] ?? records[index].recordTimestamp
+            return stamp > 0 ? stamp : nil
         }
+        var dead: [(index: Int, code: String)] = []
+        for chunk in chunks ?? [Array(records.indices)] {
+            MergeOrder.replay(
+                chunk.map { records[$0] }, timestamps: chunk.map { stamps[$0] }, decoder: decoder, into: &runner
+            ) { index, error in dead.append((chunk[index], error.code.rawValue)) }
+        }
+        deadLetters = dead.map { (records[$0.index].topic, $0.code, records[$0.index].value) }
         runner.finishIdle()
         outputs = runner.allOutputs
         for engine in runner.engines {

@@ -22,7 +22,8 @@ public final class Processor<Engine: TaskEngine> {
     var roleByTopic: [Int: (InputRole, InputTopic?)?] = [:]
     /// The signals merger, while this instance owns the partials partition.
     var mergerTask: MergerTask?
-    var blockedSince: [Int32: ContinuousClock.Instant] = [:]
+    /// Each task's stall clock: how long its merge has waited without taking a record.
+    var blockedSince: [Int32: MergeWait<ContinuousClock.Instant>] = [:]
     var lastActivity: [Int32: ContinuousClock.Instant] = [:]
     var failure: Error?
     var retiredCounters = TaskCounters()
@@ -203,25 +204,23 @@ public final class Processor<Engine: TaskEngine> {
         for partition in tasks.keys.sorted() {
             guard tasks[partition].map({ $0.bufferedCount > 0 || !$0.pendingActions.isEmpty }) == true else { continue }
             let now = clock.now
+            let wait = blockedSince[partition] ?? MergeWait()
+            let mayPassOver = wait.mayPassOver(at: now, limit: configuration.taskIdle)
+            let before = tasks[partition]!.bufferedCount
             var blocked = false
             tasks[partition]!.drain(mayProceedWithout: { role, next in
-                if force || self.isCaughtUp(role, partition: partition, next: next) { return true }
-                if let since = self.blockedSince[partition], now - since >= self.configuration.taskIdle { return true }
+                if force || mayPassOver || self.isCaughtUp(role, partition: partition, next: next) { return true }
                 blocked = true
                 return false
             }, into: &actions)
-            if blocked {
-                if blockedSince[partition] == nil {
-                    blockedSince[partition] = now
-                    logger.debug(
-                        "task waits for input",
-                        metadata: [
-                            "partition": "\(partition)",
-                            "watermarks": "\(InputRole.allCases.map { role in (role, consumer.cachedWatermarks(KafkaTopicPartition(configuration.topics.name(of: role), partition))) })",
-                        ])
-                }
-            } else {
-                blockedSince[partition] = nil
+            let took = tasks[partition]!.bufferedCount < before
+            if blockedSince[partition, default: MergeWait()].drainEnded(at: now, tookRecords: took, blocked: blocked) {
+                logger.debug(
+                    "task waits for input",
+                    metadata: [
+                        "partition": "\(partition)",
+                        "watermarks": "\(InputRole.allCases.map { role in (role, consumer.cachedWatermarks(KafkaTopicPartition(configuration.topics.name(of: role), partition))) })",
+                    ])
             }
         }
         try apply(actions)

@@ -3,10 +3,15 @@ import GrowthCore
 /// One task: an input partition number across the three input topics and the repartition
 /// topic (SPEC §4), owning its users' state and watermark.
 ///
-/// Records are merged across the task's four input partitions by record timestamp (ties:
-/// role order, then offset), and a record is taken only when every other partition either
-/// has a buffered record or has nothing more to read, so the order does not depend on how
-/// fetches interleave (as Kafka Streams does with max.task.idle.ms).
+/// Records are merged across the task's four input partitions by event time (`occurred_at`,
+/// decoded once when the record is buffered; ties: role order, then offset), and a record
+/// is taken only when every other partition either has a buffered record or has nothing
+/// more to read, so the order depends neither on how fetches interleave (as Kafka Streams
+/// does with max.task.idle.ms) nor on the producers' record timestamps (a bulk load stamps
+/// history with the load time). A record that does not decode carries no event time and
+/// touches no state, and an event the engine refuses as `too_far_in_future` now would hold
+/// its partition back behind a bad clock: both are taken as soon as they are at the head of
+/// their partition.
 public struct StreamTask<Engine: TaskEngine> {
     public let partition: Int32
     public let partitionCount: Int
@@ -61,10 +66,20 @@ public struct StreamTask<Engine: TaskEngine> {
         }
     }
 
-    /// Buffers a record; returns the offset it was expected to have (`expectedOffset`).
+    /// Buffers a record, decoding its value (once: `process` uses the result); returns the
+    /// offset it was expected to have (`expectedOffset`).
     @discardableResult
     public mutating func enqueue(_ record: BufferedRecord) -> Int64? {
         let expected = expectedOffset(record.role)
+        var record = record
+        if record.decoded == nil {
+            record.decoded =
+                if let value = record.value {
+                    value.withUnsafeBytes { decoder.decode(topic: record.topic, bytes: $0) }
+                } else {
+                    .failure(DecodeError(.notJSON, "the record has no value (null)"))
+                }
+        }
         buffers[record.role.rawValue].append(record)
         return expected
     }
@@ -101,14 +116,27 @@ public struct StreamTask<Engine: TaskEngine> {
         for partial in engine.takePartials() { actions.append(.partial(partial)) }
     }
 
+    /// The role whose head comes next in the merge: a dead letter (undecodable, or too far in
+    /// the future now) at a head at once, else the earliest event time (ties: role order, then
+    /// offset) once no empty partition holds the merge back.
     private func nextRole(mayProceedWithout: (InputRole, Int64?) -> Bool) -> InputRole? {
         var best: InputRole?
         var bestKey: (Int64, Int, Int64) = (.max, .max, .max)
+        for role in InputRole.allCases where heads[role.rawValue] < buffers[role.rawValue].count {
+            let head = buffers[role.rawValue][heads[role.rawValue]]
+            switch head.decoded {
+            case .failure: return role
+            case .success(let event) where engine.isTooFarInFuture(event, recordTimestamp: head.recordTimestamp):
+                return role
+            default: continue
+            }
+        }
         for role in InputRole.allCases {
             let index = role.rawValue
             if heads[index] < buffers[index].count {
                 let head = buffers[index][heads[index]]
-                let key = (head.timestamp, index, head.offset)
+                guard case .success(let event) = head.decoded else { continue }
+                let key = (event.occurredAt.millis, index, head.offset)
                 if key < bestKey {
                     bestKey = key
                     best = role
@@ -127,13 +155,7 @@ public struct StreamTask<Engine: TaskEngine> {
             counters.consumed[record.topic, default: 0] += 1
             processedTimestamps.append(record.timestamp)
         }
-        let result: Result<Event, DecodeError> =
-            if let value = record.value {
-                value.withUnsafeBytes { decoder.decode(topic: record.topic, bytes: $0) }
-            } else {
-                .failure(DecodeError(.notJSON, "the record has no value (null)"))
-            }
-        switch result {
+        switch record.decoded ?? .failure(DecodeError(.notJSON, "the record was not decoded")) {
         case .failure(let error):
             counters.deadLettered[record.topic, default: 0] += 1
             actions.append(.deadLetter(record, error))
@@ -148,7 +170,7 @@ public struct StreamTask<Engine: TaskEngine> {
                 return
             }
             let evictions = engine.dedupEvictions
-            switch engine.handle(event, into: &outputs) {
+            switch engine.handle(event, recordTimestamp: record.recordTimestamp, into: &outputs) {
             case .counted:
                 counters.processed[record.topic, default: 0] += 1
                 counters.dedupEvictions += engine.dedupEvictions - evictions

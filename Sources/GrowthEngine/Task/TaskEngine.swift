@@ -4,8 +4,13 @@ import GrowthCore
 /// is the implementation. A protocol so the task logic can be driven and tested on its own.
 public protocol TaskEngine {
     init(rules: Rules, partition: Int)
-    /// Counts, deduplicates or refuses one validated event, appending what it emits.
-    mutating func handle(_ event: Event, into outputs: inout [OutputRecord]) -> EventOutcome
+    /// Counts, deduplicates or refuses one validated event, appending what it emits;
+    /// `recordTimestamp` (epoch ms, nil when the record has none) bounds `max_future_skew`
+    /// with the watermark (SPEC §4).
+    mutating func handle(_ event: Event, recordTimestamp: Int64?, into outputs: inout [OutputRecord]) -> EventOutcome
+    /// Whether `handle` would refuse the event as `too_far_in_future` now (SPEC §4): the merge
+    /// takes such a record at once instead of holding its partition back behind a bad clock.
+    func isTooFarInFuture(_ event: Event, recordTimestamp: Int64?) -> Bool
     /// `idle_close`: closes the windows held without firing timers beyond the event time seen.
     mutating func closeIdleWindows(into outputs: inout [OutputRecord])
     /// A new rule version re-evaluates every restored user saved under another version

@@ -21,6 +21,11 @@ public struct GeneratedRecord: Sendable, Equatable {
     public var occurredAt: Instant
     /// When the record is sent: its place in the stream (a good Kafka record timestamp).
     public var sentAt: Instant
+    /// The record timestamp a producer of this workload writes (epoch ms; Kafka record
+    /// timestamp and replay line `timestamp`, SPEC §4): the event time for a well-formed
+    /// record; for a malformed one, which has no trustworthy event time, when it is sent (the
+    /// producer's clock, so a bogus future `occurred_at` is `too_far_in_future`).
+    public var recordTimestamp: Int64 { isMalformed ? sentAt.millis : occurredAt.millis }
     /// Whether `value` is a JSON object (replay JSONL embeds it; otherwise it is a JSON string).
     public var isJSONObject: Bool
 

@@ -1,4 +1,6 @@
-/// Replay input lines (SPEC §5 "JSONL input lines", §7 replay): `{"topic":"orders","value":{...}}`.
+/// Replay input lines (SPEC §5 "JSONL input lines", §7 replay):
+/// `{"topic":"orders","value":{...},"timestamp":1772323200000}`, the timestamp being the
+/// record's `recordTimestamp` (epoch ms).
 ///
 /// A value whose bytes are a JSON object is embedded as that object; anything else (not
 /// JSON, not an object) is embedded as a JSON string of its bytes, which replay decodes like
@@ -29,6 +31,8 @@ public enum WorkloadJSONL {
             WorkloadDraft.appendEscaped(record.value, to: &out)
             out.append(UInt8(ascii: "\""))
         }
+        out.append(contentsOf: #","timestamp":"#.utf8)
+        out.append(contentsOf: String(record.recordTimestamp).utf8)
         out.append(UInt8(ascii: "}"))
     }
 }

@@ -15,6 +15,13 @@ final class EndToEndCluster {
     let rulesPath: String
     let rules: Rules
     var records: [GeneratedRecord] = []
+    /// The record timestamp each record was sent with (by index), for replay's
+    /// `max_future_skew` check.
+    var timestamps: [Int: Int64] = [:]
+    /// The records of each `send`, in order: replay merges them chunk by chunk when
+    /// `replayInChunks` (a test that sends a chunk only after the previous one was processed).
+    var chunks: [[Int]] = []
+    var replayInChunks = false
 
     init(name: String, partitions: Int = 6) throws {
         cluster = try MockCluster(brokers: 3)
@@ -35,20 +42,47 @@ final class EndToEndCluster {
     /// the value decodes to (the key for undecodable values), as a well-behaved producer does.
     enum Partitioning { case owner, roundRobin, decodedUser }
 
+    /// The Kafka record timestamps a producer writes: `eventTime` the record's
+    /// `recordTimestamp` (its event time; when it was sent for a malformed one);
+    /// `sendOrder` base + the record's index;
+    /// `loadTime` one instant for every record (a bulk load of history); `reversed` falling
+    /// with the index.
+    enum Stamping { case eventTime, sendOrder, loadTime, reversed }
+
     /// Produces a generated workload; record timestamps follow the workload order.
     func produce(_ config: WorkloadConfig, partitioning: Partitioning = .owner) throws {
         records = Array(WorkloadGenerator(config))
         try send(records.indices, partitioning: partitioning)
     }
 
+    /// Produces a generated workload as a platform backfilling history does: each topic
+    /// entirely before the next (orders, content, shares), stamped by `stamping`.
+    func produceTopicByTopic(_ config: WorkloadConfig, stamping: Stamping) throws {
+        records = Array(WorkloadGenerator(config))
+        let order = InputTopic.allCases.flatMap { topic in records.indices.filter { records[$0].topic == topic } }
+        try send(order, stamping: stamping)
+    }
+
     private lazy var baseTimestamp = Int64(Date().timeIntervalSince1970 * 1000)
 
     /// Sends part of `records` (already generated), e.g. in chunks while a test injects faults.
     func send(_ range: Range<Int>, partitioning: Partitioning = .owner) throws {
+        try send(Array(range), partitioning: partitioning, stamping: .eventTime)
+    }
+
+    /// Sends `records` at `indices`, in that order.
+    func send(_ indices: [Int], partitioning: Partitioning = .owner, stamping: Stamping) throws {
         let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(base: kafka), logHandler: { _ in })
         let base = baseTimestamp
-        for index in range {
+        for index in indices {
             let record = records[index]
+            let timestamp: Int64 =
+                switch stamping {
+                case .eventTime: record.recordTimestamp
+                case .sendOrder: base + Int64(index)
+                case .loadTime: base
+                case .reversed: base + Int64(records.count - index)
+                }
             let partition =
                 switch partitioning {
                 case .owner: KafkaPartitioner.partition(forKeyBytes: record.key, partitions: partitions)
@@ -61,8 +95,10 @@ final class EndToEndCluster {
                 }
             try producer.send(
                 topic: names.input(record.topic), partition: Int32(partition), key: record.key, value: record.value,
-                timestamp: base + Int64(index))
+                timestamp: timestamp)
+            timestamps[index] = timestamp
         }
+        chunks.append(indices)
         try producer.flush(timeout: .seconds(60))
     }
 
@@ -153,7 +189,10 @@ final class EndToEndCluster {
                     (record.header("ce_id") ?? "", String(decoding: record.key ?? [], as: UTF8.self), record.value ?? []))
             }
         }
-        let replay = DemoReplay(rules: rules, partitions: partitions, records: records)
+        let replay = DemoReplay(
+            rules: rules, partitions: partitions, records: records,
+            timestamps: records.indices.map { timestamps[$0] ?? records[$0].recordTimestamp },
+            chunks: replayInChunks ? chunks : nil)
         let comparison = OutputComparison(actual: actual, expected: replay.outputs.filter { $0.topic != .deadLetter })
         let dead = try TopicReader.readAll(topic: names.outputs[.deadLetter]!, kafka: kafka)
         let distinctDead = Set(dead.map { DeadLetterIdentity($0) })
