@@ -72,8 +72,8 @@ struct RunCommand: AsyncParsableCommand {
         }
         var logger = Logger(label: "growthstream")
         logger.logLevel = level
-        logger[metadataKey: "app_id"] = "\(topics.appID)"
-        logger[metadataKey: "instance_id"] = "\(instanceID)"
+        logger[.appID] = "\(topics.appID)"
+        logger[.instanceID] = "\(instanceID)"
         var config = ProcessorConfiguration(
             kafka: try kafka.configuration(), rules: loadedRules, appID: topics.appID, instanceID: instanceID,
             topicPrefix: topics.topicPrefix)
@@ -109,12 +109,12 @@ struct RunCommand: AsyncParsableCommand {
         for (key, value) in config.kafka.describedProperties() { logger.info("kafka \(key)=\(value)") }
         logger.info(
             "effective configuration",
-            metadata: [
-                "rules": "\(rules)", "rule_version": "\(config.rules.version)", "app_id": "\(topics.appID)",
-                "instance_id": "\(instanceID)", "topic_prefix": "\(topics.topicPrefix)",
-                "commit_interval_ms": "\(commitIntervalMs)", "max_batch": "\(maxBatch)", "task_idle_ms": "\(taskIdleMs)", "http": "\(http.map(\.description) ?? "off")",
-                "http_token": "\(hasToken ? "*****" : "none")",
-            ])
+            metadata: Logger.metadata([
+                .rules: "\(rules)", .ruleVersion: "\(config.rules.version)", .appID: "\(topics.appID)",
+                .instanceID: "\(instanceID)", .topicPrefix: "\(topics.topicPrefix)",
+                .commitIntervalMs: "\(commitIntervalMs)", .maxBatch: "\(maxBatch)", .taskIdleMs: "\(taskIdleMs)", .http: "\(http.map(\.description) ?? "off")",
+                .httpToken: "\(hasToken ? "*****" : "none")",
+            ]))
     }
 }
 

@@ -1,5 +1,6 @@
 import GrowthCore
 import GrowthKafka
+import Logging
 
 extension Processor {
     /// Produces the tasks' actions inside the current transaction (begun on first use).
@@ -26,11 +27,11 @@ extension Processor {
                 // The key (usually the user) only at debug.
                 logger.debug(
                     "dead letter",
-                    metadata: [
-                        "topic": "\(record.topic.rawValue)", "partition": "\(record.sourcePartition)",
-                        "offset": "\(record.sourceOffset)", "error_code": "\(error.code.rawValue)",
-                        "key": "\(record.key.map { String(decoding: $0, as: UTF8.self) } ?? "null")",
-                    ])
+                    metadata: Logger.metadata([
+                        .topic: "\(record.topic.rawValue)", .partition: "\(record.sourcePartition)",
+                        .offset: "\(record.sourceOffset)", .errorCode: "\(error.code.rawValue)",
+                        .key: "\(record.key.map { String(decoding: $0, as: UTF8.self) } ?? "null")",
+                    ]))
                 status.outputs[.deadLetter, default: 0] += 1
             case .forward(let record, let partition):
                 try producer.send(

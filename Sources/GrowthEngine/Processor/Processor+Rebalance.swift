@@ -1,5 +1,6 @@
 import GrowthCore
 import GrowthKafka
+import Logging
 
 extension Processor {
     /// Runs inside the consumer poll: on revoke, commit what is in flight and drop the tasks;
@@ -27,13 +28,13 @@ extension Processor {
                     mergerTask = nil
                     logger.info("released the signals merger")
                 }
-                logger.info("released tasks \(partitions.sorted())", metadata: ["partitions": "\(partitions.sorted())"])
+                logger.info("released tasks \(partitions.sorted())", metadata: Logger.metadata([.partitions: "\(partitions.sorted())"]))
                 return []
             case .assigned(let tps):
                 let inputs = tps.filter { $0.topic != configuration.topics.partials }
                 let fresh = Set(inputs.map(\.partition)).subtracting(tasks.keys).sorted()
                 var starts = try restoreTasks(fresh)
-                logger.info("assigned tasks \(fresh)", metadata: ["partitions": "\(fresh)"])
+                logger.info("assigned tasks \(fresh)", metadata: Logger.metadata([.partitions: "\(fresh)"]))
                 if mergerTask == nil, tps.contains(where: { $0.topic == configuration.topics.partials }) {
                     starts.append(try restoreMerger())
                 }
@@ -91,7 +92,7 @@ extension Processor {
         let rate = seconds > 0 ? Int(Double(records) / seconds) : records
         logger.info(
             "restored tasks \(partitions) from the changelog: \(records) records, \(bytes) bytes in \(String(format: "%.3f", seconds)) s (\(rate) records/s)",
-            metadata: ["partitions": "\(partitions)", "records": "\(records)", "bytes": "\(bytes)"])
+            metadata: Logger.metadata([.partitions: "\(partitions)", .records: "\(records)", .bytes: "\(bytes)"]))
         return starts
     }
 
@@ -104,7 +105,7 @@ extension Processor {
         mergerTask = task
         logger.info(
             "signals merger restored from \(configuration.topics.partials): resumes at offset \(task.nextOffset) (\(task.absorbed) partials re-absorbed in \(clock.now - started))",
-            metadata: ["topic": "\(configuration.topics.partials)", "offset": "\(task.nextOffset)"])
+            metadata: Logger.metadata([.topic: "\(configuration.topics.partials)", .offset: "\(task.nextOffset)"]))
         return KafkaTopicPartitionOffset(
             KafkaTopicPartition(configuration.topics.partials, MergerTask.partition), offset: task.nextOffset)
     }

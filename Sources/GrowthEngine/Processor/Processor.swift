@@ -168,10 +168,10 @@ public final class Processor<Engine: TaskEngine> {
             if let expected, message.offset != expected {
                 logger.debug(
                     "offset gap (transaction markers, retention, or a bug)",
-                    metadata: [
-                        "topic": "\(message.topic)", "partition": "\(message.partition)",
-                        "offset": "\(message.offset)", "expected_offset": "\(expected)",
-                    ])
+                    metadata: Logger.metadata([
+                        .topic: "\(message.topic)", .partition: "\(message.partition)",
+                        .offset: "\(message.offset)", .expectedOffset: "\(expected)",
+                    ]))
             }
             lastActivity[message.partition] = now
         }
@@ -217,10 +217,10 @@ public final class Processor<Engine: TaskEngine> {
             if blockedSince[partition, default: MergeWait()].drainEnded(at: now, tookRecords: took, blocked: blocked) {
                 logger.debug(
                     "task waits for input",
-                    metadata: [
-                        "partition": "\(partition)",
-                        "watermarks": "\(InputRole.allCases.map { role in (role, consumer.cachedWatermarks(KafkaTopicPartition(configuration.topics.name(of: role), partition))) })",
-                    ])
+                    metadata: Logger.metadata([
+                        .partition: "\(partition)",
+                        .watermarks: "\(InputRole.allCases.map { role in (role, consumer.cachedWatermarks(KafkaTopicPartition(configuration.topics.name(of: role), partition))) })",
+                    ]))
             }
         }
         try apply(actions)
