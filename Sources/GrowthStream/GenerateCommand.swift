@@ -2,8 +2,10 @@ import ArgumentParser
 import Foundation
 import GrowthCore
 import GrowthEngine
+import GrowthKafka
 
-/// `growthstream generate` (SPEC §5): a seeded realistic workload as replay JSONL.
+/// `growthstream generate` (reference §7): a seeded realistic workload as replay JSONL, or
+/// straight into the input topics of a Kafka cluster.
 struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate",
@@ -12,7 +14,9 @@ struct GenerateCommand: ParsableCommand {
             Each line is {"topic": "orders"|"content"|"shares", "value": ...}. The same options always \
             give the same bytes. The workload mixes shoppers, creators, sharers, dormant users, users who \
             shift their mix and users whose spend swings month over month, with refunds, deletions, \
-            duplicates, late events and malformed records (which must land on the dead-letter topic).
+            duplicates, late events and malformed records (which must land on the dead-letter topic). \
+            With --bootstrap-servers the records go straight into the input topics instead (keyed by \
+            user, each to its key's murmur2 partition, stamped with its event time).
             """
     )
 
@@ -37,6 +41,17 @@ struct GenerateCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output file, or - for standard output.")
     var output: String = "-"
 
+    @Option(help: "Produce into the input topics of this Kafka cluster instead of writing JSONL.")
+    var bootstrapServers: String?
+
+    @Option(
+        name: .customLong("kafka"),
+        help: "With --bootstrap-servers: a librdkafka property key=value (repeatable), e.g. security settings.")
+    var properties: [String] = []
+
+    @Option(help: "With --bootstrap-servers: prefix of the input topic names (env GROWTHSTREAM_TOPIC_PREFIX).")
+    var topicPrefix: String = EnvironmentDefaults.string("GROWTHSTREAM_TOPIC_PREFIX", "")
+
     func validate() throws {
         guard users >= 1 else { throw ValidationError("--users must be at least 1") }
         guard days >= 1 else { throw ValidationError("--days must be at least 1") }
@@ -46,6 +61,12 @@ struct GenerateCommand: ParsableCommand {
         }
         if let utcOffset, Self.parseOffset(utcOffset) == nil {
             throw ValidationError("--utc-offset must look like +08:00, -05:30 or Z: \(utcOffset)")
+        }
+        if bootstrapServers != nil && output != "-" {
+            throw ValidationError("--output and --bootstrap-servers exclude each other: JSONL goes to a file, or records to Kafka")
+        }
+        if bootstrapServers == nil && !properties.isEmpty {
+            throw ValidationError("--kafka needs --bootstrap-servers")
         }
     }
 
@@ -57,6 +78,9 @@ struct GenerateCommand: ParsableCommand {
         }
         if let utcOffset, let minutes = Self.parseOffset(utcOffset) {
             config.utcOffsetMinutes = minutes
+        }
+        if let bootstrapServers {
+            return try produce(config, bootstrapServers: bootstrapServers)
         }
         let sink = try Self.openOutput(output)
         var buffer: [UInt8] = []
@@ -79,6 +103,21 @@ struct GenerateCommand: ParsableCommand {
             .joined(separator: ", ")
         let summary = "generated \(events) records (\(byTopic); \(byLabel)) to \(output == "-" ? "stdout" : output)\n"
         FileHandle.standardError.write(Data(summary.utf8))
+    }
+
+    /// The workload into Kafka; the input topics must exist (`growthstream topics create`).
+    func produce(_ config: WorkloadConfig, bootstrapServers: String) throws {
+        var kafka = KafkaConfiguration(bootstrapServers: bootstrapServers)
+        try KafkaOptions.apply(properties, to: &kafka)
+        let names = TopicNames(prefix: topicPrefix, appID: "growthstream")
+        let sent: Int
+        do {
+            sent = try WorkloadProducer.produce(WorkloadGenerator(config), kafka: kafka, names: names)
+        } catch {
+            standardError("growthstream generate: \(error); are the topics created (growthstream topics create)?\n")
+            throw ExitCode(1)
+        }
+        standardError("produced \(sent) records to \(bootstrapServers) (\(names.orders), \(names.content), \(names.shares))\n")
     }
 
     static func openOutput(_ path: String) throws -> FileHandle {

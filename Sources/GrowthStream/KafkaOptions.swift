@@ -21,13 +21,18 @@ struct KafkaOptions: ParsableArguments {
         for (key, value) in Self.environmentProperties(EnvironmentDefaults.variables) {
             config.properties[key] = value
         }
-        for entry in properties {
+        try Self.apply(properties, to: &config)
+        return config
+    }
+
+    /// `--kafka key=value` entries into `config` (later ones win).
+    static func apply(_ entries: [String], to config: inout KafkaConfiguration) throws {
+        for entry in entries {
             guard let eq = entry.firstIndex(of: "="), eq != entry.startIndex else {
                 throw ValidationError("--kafka takes key=value, got \(entry)")
             }
             config.properties[String(entry[..<eq])] = String(entry[entry.index(after: eq)...])
         }
-        return config
     }
 
     static let environmentPrefix = "GROWTHSTREAM_KAFKA_"

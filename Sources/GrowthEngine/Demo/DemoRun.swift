@@ -52,15 +52,7 @@ public struct DemoRun {
 
         // The workload, produced while the processor runs, stamped with event time (the
         // tasks merge by event time whatever the stamps; `max_future_skew` reads them).
-        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(base: kafka), logHandler: { _ in })
-        for (index, record) in records.enumerated() {
-            let partition = KafkaPartitioner.partition(forKeyBytes: record.key, partitions: partitions)
-            try producer.send(
-                topic: names.input(record.topic), partition: Int32(partition), key: record.key, value: record.value,
-                timestamp: record.recordTimestamp)
-            if index % 5_000 == 0 { producer.poll() }
-        }
-        try producer.flush(timeout: .seconds(60))
+        try WorkloadProducer.produce(records, kafka: kafka, names: names)
         progress.note("produced \(records.count) records")
 
         // Wait for the processor: everything consumed, windows closed, nothing in flight, and
