@@ -78,7 +78,7 @@ public struct EngineRules: Sendable {
     }
 
     func weighted(_ capped: Int64, _ dimension: Dimension) -> Int64 {
-        Int64((Double(capped) * weights[dimension.rawValue]).rounded())
+        Int64(saturating: Double(capped) * weights[dimension.rawValue])
     }
 }
 

@@ -144,7 +144,8 @@ struct UnitMerge: Sendable {
     }
 }
 
-/// The platform's figures for one period: every partition's snapshot summed (exact, Int64).
+/// The platform's figures for one period: every partition's snapshot summed (exact in Int64,
+/// saturating at its ends: docs/decisions.md "Arithmetic limits").
 struct MergedPeriod: Sendable {
     var index: Int64
     var points: [Int64] = [0, 0, 0]
@@ -161,14 +162,14 @@ struct MergedPeriod: Sendable {
 
     mutating func add(_ s: SignalPartial, flows: Bool) {
         if flows {
-            for d in 0..<3 { points[d] += s.points[d] }
-            events += s.events
+            for d in 0..<3 { points[d] = points[d].saturatingAdd(s.points[d]) }
+            events = events.saturatingAdd(s.events)
             if let e = s.earliestEvent { earliestEvent = min(earliestEvent ?? e, e) }
         }
         for (i, l) in s.levels.enumerated() where i < levels.count {
-            levels[i].users += l.users
-            levels[i].ltvSum += l.ltvSum
-            levels[i].ltvUsers += l.ltvUsers
+            levels[i].users = levels[i].users.saturatingAdd(l.users)
+            levels[i].ltvSum = levels[i].ltvSum.saturatingAdd(l.ltvSum)
+            levels[i].ltvUsers = levels[i].ltvUsers.saturatingAdd(l.ltvUsers)
         }
     }
 
@@ -177,8 +178,8 @@ struct MergedPeriod: Sendable {
         var sum: Int64 = 0
         var count: Int64 = 0
         for (i, l) in levels.enumerated() where level == nil || level == i + 1 {
-            sum += l.ltvSum
-            count += l.ltvUsers
+            sum = sum.saturatingAdd(l.ltvSum)
+            count = count.saturatingAdd(l.ltvUsers)
         }
         return count == 0 ? nil : Double(sum) / Double(count)
     }
