@@ -27,7 +27,11 @@ public struct SignalMerger: Sendable {
 
     /// One partial, in log order; appends the warnings it makes due.
     public mutating func absorb(_ partial: SignalPartial, into outputs: inout [OutputRecord]) {
-        guard partial.partition >= 0, partial.partition < partitions, var merge = units[partial.unit] else { return }
+        // Taken out of `units` while it changes, so its snapshot dictionaries are not copied per
+        // partial (a backlog of periods behind a lagging partition would make merging quadratic).
+        guard partial.partition >= 0, partial.partition < partitions,
+            var merge = units.removeValue(forKey: partial.unit)
+        else { return }
         let index = partial.unit.index(containing: Instant(millis: partial.periodStart), in: rules.clock)
         merge.take(partial, index: index)
         while let p = merge.judgeable() {
@@ -79,6 +83,8 @@ struct UnitMerge: Sendable {
     /// Per partition: its latest partial if that was `provisional` (idle), else nil.
     var idle: [SignalPartial?]
     var next: Int64?
+    /// Before the first judged period (`next` nil): the smallest period index held.
+    var lowest: Int64?
     var previous: MergedPeriod?
     /// `level_stagnation` streak per level (index = level - 1).
     var streaks: [Int] = []
@@ -101,12 +107,12 @@ struct UnitMerge: Sendable {
         }
         if let next, index < next { return }
         snapshots[p][index] = partial
+        if next == nil { lowest = min(lowest ?? index, index) }
     }
 
-    func candidate() -> Int64? {
-        if let next { return next }
-        return snapshots.compactMap { $0.keys.min() }.min()
-    }
+    /// `next`, or before the first judgment the smallest period held (kept, not searched, so a
+    /// long backlog before the first judgment stays linear).
+    func candidate() -> Int64? { next ?? lowest }
 
     /// The next period to judge, if every partition has passed it or is idle.
     func judgeable() -> Int64? {
@@ -137,10 +143,13 @@ struct UnitMerge: Sendable {
         return merged
     }
 
+    /// Periods are judged in order from the smallest held, and `take` refuses periods before
+    /// `next`, so `index` is the smallest key left: removing it alone keeps a backlog of many
+    /// periods (one partition far ahead of an idle one) linear, not quadratic.
     mutating func finish(_ index: Int64, _ period: MergedPeriod) {
         previous = period
         next = index + 1
-        for p in snapshots.indices { snapshots[p] = snapshots[p].filter { $0.key > index } }
+        for p in snapshots.indices { snapshots[p].removeValue(forKey: index) }
     }
 }
 
