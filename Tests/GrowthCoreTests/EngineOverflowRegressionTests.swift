@@ -93,6 +93,23 @@ import Testing
         #expect(h.send(Fixture.order("e1", "2026-03-01T10:00:02Z", amount: 10)) == .duplicate)
     }
 
+    /// `/users/{id}` on a restored state with extreme figures (growth Int64.min, a level above
+    /// the rules' top with a grace deadline) answers instead of trapping.
+    @Test func statusOfAnExtremeRestoredStateDoesNotTrap() throws {
+        var engine = PartitionEngine(rules: Fixture.rules(), partition: 0)
+        var low = UserState(ruleVersion: "v1")
+        low.growth = .min
+        low.periodGrowth = .min
+        try engine.restoreUser("low", from: low.encode())
+        #expect(engine.status(ofUser: "low")?.nextLevel?.growthNeeded == MicroPoints.toDouble(.max))
+        var high = UserState(ruleVersion: "v1")
+        high.level = 9
+        high.growth = .min
+        high.graceDeadline = Fixture.time("2026-03-01T00:00:00Z")
+        try engine.restoreUser("high", from: high.encode())
+        #expect(engine.status(ofUser: "high")?.pendingDowngrade?.growthNeeded == MicroPoints.toDouble(.max))
+    }
+
     /// A user signal state whose period deltas overflow decodes to an error, not a trap.
     @Test func signalStateWithOverflowingPeriodDeltasIsMalformed() {
         var w = ByteWriter()
