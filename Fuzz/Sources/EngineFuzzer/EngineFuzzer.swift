@@ -11,8 +11,8 @@ import GrowthCore
 ///   engine) · 8 raw bytes restored as a user state · 9 raw bytes as a signal partial · 10 a
 ///   rules change.
 ///
-/// Every partial goes through its encoding into one `SignalMerger`. A crash, a trap or a
-/// failed invariant is a finding. Invariants: growth and period growth >= 0 and the level in
+/// Every partial goes through its encoding into one `SignalMerger`; every user's status
+/// (`/users/{id}`) is built after each step. A crash, a trap or a failed invariant is a finding. Invariants: growth and period growth >= 0 and the level in
 /// 1...N for every user the engine built; every state and partial decodes from its own bytes
 /// to itself, re-encodes byte-identically, and a restored engine encodes the same states.
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -170,10 +170,13 @@ struct EngineRun {
         for record in outputs { precondition(record.value.first == UInt8(ascii: "{"), "a warning is not JSON") }
         outputs.removeAll(keepingCapacity: true)
         for user in users { checkInvariants(user) }
+        for user in wild { _ = engines[partition(of: user)].status(ofUser: user) }
     }
 
     func checkInvariants(_ user: String) {
-        guard let s = engines[partition(of: user)].userState(user) else { return }
+        let engine = engines[partition(of: user)]
+        guard let s = engine.userState(user) else { return }
+        precondition(engine.status(ofUser: user) != nil, "no status for a user with state")
         precondition(s.growth >= 0, "growth below 0")
         precondition(s.periodGrowth >= 0, "period growth below 0")
         precondition((1...max(1, rules.levels.count)).contains(s.level), "level \(s.level) outside the rules")
