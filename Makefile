@@ -8,7 +8,7 @@ DEBUG_BIN := .build/debug/growthstream
 OUT ?= .build/out
 BIN ?= $(DEBUG_BIN)
 
-.PHONY: deps demo test build bench fuzz format clean replay-check
+.PHONY: deps demo test build bench fuzz fuzz-engine fuzz-engine-run format clean replay-check
 
 ## deps: librdkafka (C client + mock cluster header), kcat (interop tests), jsonschema (schema checks)
 deps:
@@ -46,7 +46,8 @@ bench: build
 	$(RELEASE_BIN) bench pipeline
 
 ## fuzz: libFuzzer on the input decoder for FUZZ_SECONDS (seeds from generated valid events,
-## corpus and crash inputs under .build-fuzz/), then the seeded mutation loop for 10 s
+## corpus and crash inputs under .build-fuzz/), the seeded mutation loop for 10 s, then the
+## engine fuzzer (fuzz-engine) for FUZZ_SECONDS
 FUZZ_SECONDS ?= 60
 FUZZ_DIR := .build-fuzz
 fuzz: build
@@ -57,6 +58,21 @@ fuzz: build
 	SWIFT_BACKTRACE=enable=no $(FUZZ_DIR)/release/DecoderFuzzer -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
 	  -print_final_stats=1 -artifact_prefix=$(FUZZ_DIR)/findings/ $(FUZZ_DIR)/corpus $(FUZZ_DIR)/seeds
 	$(RELEASE_BIN) bench fuzz --seconds 10
+	$(MAKE) --no-print-directory fuzz-engine-run
+
+## fuzz-engine: libFuzzer on the whole engine for FUZZ_SECONDS (programs of events at the
+## extremes through PartitionEngine, restarts, partials through a SignalMerger; seeds from
+## Fuzz/engine_seeds.py, corpus and crash inputs under .build-fuzz/engine-*)
+fuzz-engine:
+	$(SWIFT) build -c release --sanitize=fuzzer --package-path Fuzz --scratch-path $(FUZZ_DIR)
+	$(MAKE) --no-print-directory fuzz-engine-run
+
+fuzz-engine-run:
+	@mkdir -p $(FUZZ_DIR)/engine-corpus $(FUZZ_DIR)/engine-findings
+	python3 Fuzz/engine_seeds.py $(FUZZ_DIR)/engine-seeds
+	SWIFT_BACKTRACE=enable=no $(FUZZ_DIR)/release/EngineFuzzer -max_total_time=$(FUZZ_SECONDS) -max_len=16384 \
+	  -timeout=60 -print_final_stats=1 -artifact_prefix=$(FUZZ_DIR)/engine-findings/ \
+	  $(FUZZ_DIR)/engine-corpus $(FUZZ_DIR)/engine-seeds
 
 format:
 	$(SWIFT) format --in-place --recursive Sources Tests

@@ -10,8 +10,8 @@ extension PartitionEngine {
         var earliest: Int64?
 
         mutating func add(_ dimension: Dimension, _ weighted: Int64, at t: Int64) {
-            points[dimension.rawValue] += weighted
-            events += 1
+            points[dimension.rawValue] = points[dimension.rawValue].saturatingAdd(weighted)
+            events = events.saturatingAdd(1)
             earliest = min(earliest ?? t, t)
         }
     }
@@ -149,7 +149,9 @@ extension PartitionEngine {
         for user in users.keys.sorted() {
             var s = users[user]!
             let before = s.signals
-            if s.isActive { levels[s.level - 1].users += 1 }
+            // A restored level above the rules' top (a rules change to fewer levels) counts at the top.
+            let l = min(s.level, levels.count) - 1
+            if s.isActive { levels[l].users += 1 }
             if let shift {
                 if let w = judgeShift(user: user, s.signals, unit, index, shift) {
                     outputs.append(rules.warningRecord(w))
@@ -159,8 +161,8 @@ extension PartitionEngine {
             if let swing {
                 let estimate = s.signals.ltvEstimate(at: index, lookback: swing.lookback, perYear: unit.perYear)
                 if s.isActive, let e = estimate, e != 0 {
-                    levels[s.level - 1].ltvSum += e
-                    levels[s.level - 1].ltvUsers += 1
+                    levels[l].ltvSum = levels[l].ltvSum.saturatingAdd(e)
+                    levels[l].ltvUsers += 1
                 }
                 if let w = judgeUserSwing(user: user, s.signals, unit, index, swing) {
                     outputs.append(rules.warningRecord(w))
@@ -198,12 +200,13 @@ extension PartitionEngine {
         var levels = [SignalPartial.LevelFigures](repeating: .init(), count: rules.topLevel)
         let swing = rules.rules.signals.ltvSwing.flatMap { $0.period == unit ? $0 : nil }
         for s in users.values where s.isActive {
-            levels[s.level - 1].users += 1
+            let l = min(s.level, levels.count) - 1
+            levels[l].users += 1
             if let swing, let e = s.signals.ltvEstimate(at: index, lookback: swing.lookback, perYear: unit.perYear),
                 e != 0
             {
-                levels[s.level - 1].ltvSum += e
-                levels[s.level - 1].ltvUsers += 1
+                levels[l].ltvSum = levels[l].ltvSum.saturatingAdd(e)
+                levels[l].ltvUsers += 1
             }
         }
         return levels

@@ -54,9 +54,9 @@ extension PartitionEngine {
             throw StateError(.unknownVersion, "partition state version \(version), this build reads 1 and 2")
         }
         let flags = try r.byte()
-        let wm = flags & 1 != 0 ? Instant(millis: try r.int()) : nil
-        let seen = flags & 2 != 0 ? Instant(millis: try r.int()) : nil
-        let idle = flags & 4 != 0 ? Instant(millis: try r.int()) : nil
+        let wm = flags & 1 != 0 ? Instant(millis: try r.time()) : nil
+        let seen = flags & 2 != 0 ? Instant(millis: try r.time()) : nil
+        let idle = flags & 4 != 0 ? Instant(millis: try r.time()) : nil
         _ = try r.string()
         var aggregates: [PeriodKey: PeriodAggregate] = [:]
         if version >= 2 {
@@ -64,9 +64,9 @@ extension PartitionEngine {
                 guard let unit = CalendarPeriod(code: try r.byte()) else {
                     throw StateError(.malformed, "unknown signal period unit")
                 }
-                let key = PeriodKey(unit: unit, index: try r.int())
+                let key = PeriodKey(unit: unit, index: try r.period())
                 var a = PeriodAggregate(points: [try r.int(), try r.int(), try r.int()], events: try r.int())
-                if try r.byte() != 0 { a.earliest = try r.int() }
+                if try r.byte() != 0 { a.earliest = try r.time() }
                 aggregates[key] = a
             }
         }

@@ -82,8 +82,8 @@ extension PartitionEngine {
         let end = w.start + .milliseconds(rules.windowSize)
         var weighted: [Int64] = [0, 0, 0]
         for d in Dimension.allCases { weighted[d.rawValue] = rules.weighted(w.capped[d.rawValue], d) }
-        let delta = weighted[0] + weighted[1] + weighted[2]
-        s.growth = max(0, s.growth + delta)
+        let delta = weighted.saturatingSum()
+        s.growth = max(0, s.growth.saturatingAdd(delta))
         let change =
             rules.isStaged
             ? rules.stagedAfterWindow(&s, delta: delta, at: end) : rules.cumulativeAfterWindow(&s, at: end)

@@ -72,8 +72,8 @@ extension PartitionEngine {
 enum SignalMath {
     /// Half the sum of absolute share differences (0...1); nil when a period has no positive points.
     static func shift(_ current: [Int64], _ previous: [Int64]) -> Double? {
-        let a = current.reduce(0, +)
-        let b = previous.reduce(0, +)
+        let a = current.saturatingSum()
+        let b = previous.saturatingSum()
         guard a > 0, b > 0 else { return nil }
         var sum = 0.0
         for d in 0..<3 { sum += abs(Double(current[d]) / Double(a) - Double(previous[d]) / Double(b)) }
@@ -83,14 +83,14 @@ enum SignalMath {
     /// (this - previous) / previous when |swing| > threshold and previous > 0, >= `min_baseline`.
     static func swing(_ current: Int64, _ previous: Int64, _ rule: SignalRules.LTVSwing) -> Double? {
         guard previous > 0, MicroPoints.toDouble(previous) >= rule.minBaseline else { return nil }
-        let swing = Double(current - previous) / Double(previous)
+        let swing = (Double(current) - Double(previous)) / Double(previous)
         return abs(swing) > rule.threshold ? swing : nil
     }
 
     /// `consumption 80% -> 40%, interaction 10% -> 50%, propagation 10% -> 10%`.
     static func mixText(from previous: [Int64], to current: [Int64]) -> String {
-        let a = max(1, previous.reduce(0, +))
-        let b = max(1, current.reduce(0, +))
+        let a = max(1, previous.saturatingSum())
+        let b = max(1, current.saturatingSum())
         return Dimension.allCases.map { d in
             "\(d.name) \(SignalText.percent(Double(previous[d.rawValue]) / Double(a))) -> "
                 + SignalText.percent(Double(current[d.rawValue]) / Double(b))

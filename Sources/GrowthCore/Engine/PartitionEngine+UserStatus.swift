@@ -82,13 +82,13 @@ extension PartitionEngine {
             let have = r.isStaged ? s.periodGrowth : s.growth
             next = UserStatus.NextLevel(
                 level: s.level + 1, name: r.levelName(s.level + 1), threshold: points(threshold),
-                growthNeeded: points(max(0, threshold - have)))
+                growthNeeded: points(max(0, threshold.saturatingSubtract(have))))
         }
         var pending: UserStatus.PendingDowngrade?
         if !r.isStaged, let deadline = s.graceDeadline {
             pending = UserStatus.PendingDowngrade(
                 deadline: clock.rfc3339(deadline),
-                growthNeeded: points(max(0, r.threshold(ofLevel: s.level) - s.growth)),
+                growthNeeded: points(max(0, r.threshold(ofLevel: s.level).saturatingSubtract(s.growth))),
                 levelAtDeadline: r.supportedLevel(s.growth))
         }
         var staged: UserStatus.StagedPeriod?
@@ -98,7 +98,8 @@ extension PartitionEngine {
             staged = UserStatus.StagedPeriod(
                 periodStart: s.anchor.map(clock.rfc3339), periodEnd: end.map(clock.rfc3339),
                 periodGrowth: points(s.periodGrowth), maintain: points(r.maintain), recover: points(r.recover),
-                recoveringLevel: s.recoveringLevel, growthNeeded: target.map { points(max(0, $0 - s.periodGrowth)) })
+                recoveringLevel: s.recoveringLevel,
+                growthNeeded: target.map { points(max(0, $0.saturatingSubtract(s.periodGrowth))) })
         }
         return UserStatus(
             userId: user, ruleVersion: s.ruleVersion, mode: r.rules.policy.mode.rawValue, asOf: now.map(clock.rfc3339),

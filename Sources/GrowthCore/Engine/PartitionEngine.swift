@@ -85,7 +85,7 @@ public struct PartitionEngine: Sendable {
         let user = event.userID
         var s = users.removeValue(forKey: user) ?? UserState(ruleVersion: rules.version)
         defer { users[user] = s }
-        if let seen = s.seenEvents[event.eventID], abs(t.millis - seen) <= rules.dedupHorizon {
+        if let seen = s.seenEvents[event.eventID], t.millis.saturatingSubtract(seen).magnitude <= rules.dedupHorizon {
             return .duplicate
         }
         let (dimension, points) = rules.points(of: event)

@@ -8,6 +8,8 @@ struct EventValidation {
 
     static let maxIDBytes = 128
     static let maxIntegerDigits = 12
+    /// A JSON number amount must be below this (SPEC §7: like a decimal string's 12 integer digits).
+    static let amountLimit: Double = 1e12
 
     func event(topic: InputTopic) throws(DecodeError) -> Event {
         let eventID = try identifier(.eventID, code: .invalidEventID)
@@ -87,7 +89,8 @@ struct EventValidation {
         }
     }
 
-    /// A decimal string `[0-9]+(\.[0-9]+)?` (<= 12 integer digits) or a finite number, >= 0.
+    /// A decimal string `[0-9]+(\.[0-9]+)?` (<= 12 integer digits) or a finite number below
+    /// 10^12 (SPEC §7), >= 0. `-0` and numbers that underflow to 0 (`1e-400`) are 0.
     private func amount() throws(DecodeError) -> Double {
         let span = try required(.amount)
         switch span.kind {
@@ -102,6 +105,10 @@ struct EventValidation {
                 throw DecodeError(
                     .negativeAmount,
                     "amount \(preview(span)) is negative; amounts are >= 0 (a refund carries a positive amount)")
+            }
+            guard value < Self.amountLimit else {
+                throw DecodeError(
+                    .invalidAmount, "amount \(preview(span)) is not below 10^12 (at most 12 integer digits)")
             }
             return value + 0.0
         case .string:

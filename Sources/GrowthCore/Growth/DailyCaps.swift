@@ -27,9 +27,9 @@ public struct DailyCaps: Sendable, Equatable {
             days.append(Day(day: day, used: [0, 0, 0]))
             index = days.count - 1
         }
-        let room = max(0, cap - days[index].used[d])
+        let room = max(0, cap.saturatingSubtract(days[index].used[d]))
         let kept = min(points, room)
-        days[index].used[d] += kept
+        days[index].used[d] = days[index].used[d].saturatingAdd(kept)
         return kept
     }
 

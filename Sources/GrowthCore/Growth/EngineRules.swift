@@ -49,7 +49,8 @@ public struct EngineRules: Sendable {
         return i >= 0 ? rules.levels[i].name : ""
     }
 
-    func threshold(ofLevel level: Int) -> Int64 { thresholds[level - 1] }
+    /// A level outside 1...N (a state restored under rules with fewer levels) reads the nearest one.
+    func threshold(ofLevel level: Int) -> Int64 { thresholds[min(max(level, 1), thresholds.count) - 1] }
 
     /// Cumulative mode: the highest level whose threshold is <= `growth`.
     func supportedLevel(_ growth: Int64) -> Int {
@@ -78,7 +79,7 @@ public struct EngineRules: Sendable {
     }
 
     func weighted(_ capped: Int64, _ dimension: Dimension) -> Int64 {
-        Int64((Double(capped) * weights[dimension.rawValue]).rounded())
+        Int64(saturating: Double(capped) * weights[dimension.rawValue])
     }
 }
 

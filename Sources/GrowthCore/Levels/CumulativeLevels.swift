@@ -39,7 +39,7 @@ extension EngineRules {
     func cumulativeDecay(_ s: inout UserState, at t: Instant) -> LevelChange? {
         s.decaysApplied += 1
         let factor = 1 - rules.policy.annualDecayRate
-        s.growth = max(0, Int64((Double(s.growth) * factor).rounded()))
+        s.growth = max(0, Int64(saturating: Double(s.growth) * factor))
         let target = supportedLevel(s.growth)
         guard target < s.level else { return nil }
         return changeCumulative(&s, to: target, reason: .annualDecay, at: t)

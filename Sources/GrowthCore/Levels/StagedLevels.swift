@@ -6,7 +6,7 @@
 extension EngineRules {
     /// At a window close; `delta` is the window's weighted growth (not floored).
     func stagedAfterWindow(_ s: inout UserState, delta: Int64, at end: Instant) -> LevelChange? {
-        s.periodGrowth = max(0, s.periodGrowth + delta)
+        s.periodGrowth = max(0, s.periodGrowth.saturatingAdd(delta))
         if let lost = s.recoveringLevel, s.periodGrowth >= recover {
             let change = LevelChange(
                 from: s.level, to: lost, reason: .recovered, at: end, growth: s.growth, periodGrowth: s.periodGrowth)

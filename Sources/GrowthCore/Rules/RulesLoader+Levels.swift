@@ -45,7 +45,7 @@ extension RulesLoader {
                 if let given = keys.optional("threshold") { _ = try given.double() }
             } else {
                 let thresholdNode = try keys.required("threshold", "threshold: a growth value")
-                threshold = try thresholdNode.double(atLeast: 0)
+                threshold = try thresholdNode.double(atLeast: 0, atMost: maxPoints)
                 if mode == .cumulative && number == 1 && threshold != 0 {
                     throw thresholdNode.error(
                         .outOfRange,
@@ -100,10 +100,10 @@ extension RulesLoader {
             policy.protectedUpTo = try keys.optional("protected_up_to")?.int(in: 1...top) ?? 1
             policy.period = try keys.optional("period")?.duration(allowsZero: false) ?? .seconds(365 * 86_400)
             policy.maintain = try keys.required("maintain", "maintain: 50 (growth per period to keep a level)").double(
-                atLeast: 0)
+                atLeast: 0, atMost: maxPoints)
             policy.recover = try keys.required(
                 "recover", "recover: 10 (growth within a period to restore a lost level)"
-            ).double(atLeast: 0)
+            ).double(atLeast: 0, atMost: maxPoints)
         }
         return policy
     }
@@ -134,7 +134,8 @@ extension RulesLoader {
                 ("on_reach", BenefitRule.Grant.onReach), ("monthly", .monthly), ("quarterly", .quarterly),
                 ("yearly", .yearly),
             ])
-            let value = try keys.required("value", "value: 20 (used for the benefit_gap lint)").double(atLeast: 0)
+            let value = try keys.required("value", "value: 20 (used for the benefit_gap lint)").double(
+                atLeast: 0, atMost: maxPoints)
             let validFor = try keys.optional("valid_for")?.duration(allowsZero: false)
             let revoke = try keys.optional("revoke_on_downgrade")?.bool() ?? false
             let visible = try keys.optional("visible")?.bool() ?? true

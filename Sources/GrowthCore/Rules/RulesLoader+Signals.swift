@@ -25,7 +25,7 @@ extension RulesLoader {
                     atLeast: 0, orAbove: true),
                 period: try period(swing, default: .month),
                 lookback: try swing.optional("lookback")?.int(in: 1...120) ?? 3,
-                minBaseline: try swing.optional("min_baseline")?.double(atLeast: 0) ?? 0)
+                minBaseline: try swing.optional("min_baseline")?.double(atLeast: 0, atMost: maxPoints) ?? 0)
         }
         if let dominance = try keys.optional("behavior_dominance")?.mapping(allowed: ["threshold", "period"]) {
             signals.behaviorDominance = .init(

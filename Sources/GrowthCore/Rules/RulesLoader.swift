@@ -11,6 +11,14 @@ import Yams
 /// `period: 365d`; a benefit's `valid_for` none, `revoke_on_downgrade: false`,
 /// `visible: true`.
 public enum RulesLoader {
+    /// The largest points value (thresholds, caps, per-kind points, `maintain`, ...): 10^12
+    /// points, 10^18 micro-points, inside Int64 (docs/decisions.md "Arithmetic limits").
+    static let maxPoints: Double = 1e12
+    /// The largest currency rate and `per_unit`.
+    static let maxRate: Double = 1e6
+    /// The longest duration: 100 years of 365 days.
+    static let maxDuration: Duration = .seconds(36_500 * 86_400)
+
     static let topKeys = [
         "version", "timezone", "window", "dedup_horizon", "dimensions", "points", "levels", "policy", "benefits",
         "signals",
@@ -110,7 +118,7 @@ public enum RulesLoader {
             let entry = try keys.required(name, "").mapping(allowed: ["weight", "daily_cap"])
             let weight = try entry.required("weight", "weight: 0.4 (between 0 and 1)").double(in: 0...1)
             let cap = try entry.required("daily_cap", "daily_cap: 2000 (points per calendar day)").double(
-                atLeast: 0, orAbove: true)
+                atLeast: 0, orAbove: true, atMost: maxPoints)
             result.append(DimensionRule(dimension: Dimension(name: name)!, weight: weight, dailyCap: cap))
         }
         for name in names where !keys.has(name) {
@@ -124,7 +132,7 @@ public enum RulesLoader {
         let order = try keys.required("order", "order: {per_unit: 1.0, currencies: {CNY: 1.0}}").mapping(allowed: [
             "per_unit", "currencies",
         ])
-        let perUnit = try order.optional("per_unit")?.double(atLeast: 0) ?? 1
+        let perUnit = try order.optional("per_unit")?.double(atLeast: 0, atMost: maxRate) ?? 1
         let currencyNode = try order.required(
             "currencies", "currencies: {CNY: 1.0, USD: 7.1} (code: rate to the base currency)")
         var currencies: [String: Double] = [:]
@@ -135,7 +143,7 @@ public enum RulesLoader {
                     .invalidValue,
                     "\"\(code)\" is not an ISO 4217 code; use three upper-case letters such as CNY or USD")
             }
-            currencies[code] = try rate.double(atLeast: 0, orAbove: true)
+            currencies[code] = try rate.double(atLeast: 0, orAbove: true, atMost: maxRate)
         }
         guard !currencies.isEmpty else {
             throw currencyNode.error(.invalidValue, "lists no currency; add at least one, e.g. CNY: 1.0")
@@ -144,12 +152,12 @@ public enum RulesLoader {
         var content: [String: Double] = [:]
         for (kind, value) in try contentNode.namedEntries(what: "content kinds to points") {
             guard !kind.isEmpty else { throw value.error(.invalidValue, "a content kind needs a name") }
-            content[kind] = try value.double(atLeast: 0)
+            content[kind] = try value.double(atLeast: 0, atMost: maxPoints)
         }
         guard !content.isEmpty else {
             throw contentNode.error(.invalidValue, "lists no content kind; add at least one, e.g. note: 10")
         }
-        let share = try keys.required("share", "share: 5 (points per share)").double(atLeast: 0)
+        let share = try keys.required("share", "share: 5 (points per share)").double(atLeast: 0, atMost: maxPoints)
         return PointRules(orderPerUnit: perUnit, currencies: currencies, content: content, share: share)
     }
 }

@@ -122,13 +122,18 @@ struct RulesNode {
         return value
     }
 
-    func double(atLeast minimum: Double, orAbove isStrict: Bool = false) throws(RulesError) -> Double {
+    func double(
+        atLeast minimum: Double, orAbove isStrict: Bool = false, atMost maximum: Double = .greatestFiniteMagnitude
+    ) throws(RulesError) -> Double {
         let value = try double()
         guard isStrict ? value > minimum : value >= minimum else {
             throw error(
                 .outOfRange,
                 "is \(Self.format(value)); it must be \(isStrict ? "greater than" : "at least") \(Self.format(minimum))"
             )
+        }
+        guard value <= maximum else {
+            throw error(.outOfRange, "is \(Self.format(value)); it must be at most \(Self.format(maximum))")
         }
         return value
     }
@@ -175,6 +180,12 @@ struct RulesNode {
             )
         }
         guard allowsZero || value > .zero else { throw error(.outOfRange, "must be longer than 0") }
+        guard value <= RulesLoader.maxDuration else {
+            throw error(
+                .outOfRange,
+                "is \"\(clip(text))\"; a duration may be at most \(DurationText.format(RulesLoader.maxDuration)) "
+                    + "(100 years)")
+        }
         return value
     }
 

@@ -60,7 +60,7 @@ struct PeriodJudge {
 
     /// `behavior_dominance`: the top dimension's share (ties: rules order), strictly above.
     func dominance(_ rule: SignalRules.BehaviorDominance) -> SignalWarning? {
-        let total = current.points.reduce(0, +)
+        let total = current.points.saturatingSum()
         guard total > 0 else { return nil }
         var top: Dimension?
         for d in rules.rules.dimensions.map(\.dimension) {
@@ -88,7 +88,7 @@ struct PeriodJudge {
                 streaks[level - 1] = 0
                 continue
             }
-            let growth = Double(now - before) / Double(before)
+            let growth = (Double(now) - Double(before)) / Double(before)
             guard growth < rule.threshold || now < before else {
                 streaks[level - 1] = 0
                 continue

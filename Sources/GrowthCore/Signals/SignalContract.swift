@@ -101,14 +101,14 @@ public struct SignalPartial: Sendable, Equatable {
         partition = try r.count(limit: 1 << 20)
         guard let u = CalendarPeriod(code: try r.byte()) else { throw StateError(.malformed, "unknown period unit") }
         unit = u
-        periodStart = try r.int()
-        periodEnd = try r.int()
+        periodStart = try r.time()
+        periodEnd = try r.time()
         ruleVersion = try r.string()
         guard let m = Mark(rawValue: try r.byte()) else { throw StateError(.malformed, "unknown partial mark") }
         mark = m
         let flags = try r.byte()
-        watermark = flags & 1 != 0 ? try r.int() : nil
-        earliestEvent = flags & 2 != 0 ? try r.int() : nil
+        watermark = flags & 1 != 0 ? try r.time() : nil
+        earliestEvent = flags & 2 != 0 ? try r.time() : nil
         points = [try r.int(), try r.int(), try r.int()]
         events = try r.int()
         levels = []

@@ -27,7 +27,11 @@ public struct SignalMerger: Sendable {
 
     /// One partial, in log order; appends the warnings it makes due.
     public mutating func absorb(_ partial: SignalPartial, into outputs: inout [OutputRecord]) {
-        guard partial.partition >= 0, partial.partition < partitions, var merge = units[partial.unit] else { return }
+        // Taken out of `units` while it changes, so its snapshot dictionaries are not copied per
+        // partial (a backlog of periods behind a lagging partition would make merging quadratic).
+        guard partial.partition >= 0, partial.partition < partitions,
+            var merge = units.removeValue(forKey: partial.unit)
+        else { return }
         let index = partial.unit.index(containing: Instant(millis: partial.periodStart), in: rules.clock)
         merge.take(partial, index: index)
         while let p = merge.judgeable() {
@@ -79,6 +83,8 @@ struct UnitMerge: Sendable {
     /// Per partition: its latest partial if that was `provisional` (idle), else nil.
     var idle: [SignalPartial?]
     var next: Int64?
+    /// Before the first judged period (`next` nil): the smallest period index held.
+    var lowest: Int64?
     var previous: MergedPeriod?
     /// `level_stagnation` streak per level (index = level - 1).
     var streaks: [Int] = []
@@ -101,12 +107,12 @@ struct UnitMerge: Sendable {
         }
         if let next, index < next { return }
         snapshots[p][index] = partial
+        if next == nil { lowest = min(lowest ?? index, index) }
     }
 
-    func candidate() -> Int64? {
-        if let next { return next }
-        return snapshots.compactMap { $0.keys.min() }.min()
-    }
+    /// `next`, or before the first judgment the smallest period held (kept, not searched, so a
+    /// long backlog before the first judgment stays linear).
+    func candidate() -> Int64? { next ?? lowest }
 
     /// The next period to judge, if every partition has passed it or is idle.
     func judgeable() -> Int64? {
@@ -137,14 +143,18 @@ struct UnitMerge: Sendable {
         return merged
     }
 
+    /// Periods are judged in order from the smallest held, and `take` refuses periods before
+    /// `next`, so `index` is the smallest key left: removing it alone keeps a backlog of many
+    /// periods (one partition far ahead of an idle one) linear, not quadratic.
     mutating func finish(_ index: Int64, _ period: MergedPeriod) {
         previous = period
         next = index + 1
-        for p in snapshots.indices { snapshots[p] = snapshots[p].filter { $0.key > index } }
+        for p in snapshots.indices { snapshots[p].removeValue(forKey: index) }
     }
 }
 
-/// The platform's figures for one period: every partition's snapshot summed (exact, Int64).
+/// The platform's figures for one period: every partition's snapshot summed (exact in Int64,
+/// saturating at its ends: docs/decisions.md "Arithmetic limits").
 struct MergedPeriod: Sendable {
     var index: Int64
     var points: [Int64] = [0, 0, 0]
@@ -161,14 +171,14 @@ struct MergedPeriod: Sendable {
 
     mutating func add(_ s: SignalPartial, flows: Bool) {
         if flows {
-            for d in 0..<3 { points[d] += s.points[d] }
-            events += s.events
+            for d in 0..<3 { points[d] = points[d].saturatingAdd(s.points[d]) }
+            events = events.saturatingAdd(s.events)
             if let e = s.earliestEvent { earliestEvent = min(earliestEvent ?? e, e) }
         }
         for (i, l) in s.levels.enumerated() where i < levels.count {
-            levels[i].users += l.users
-            levels[i].ltvSum += l.ltvSum
-            levels[i].ltvUsers += l.ltvUsers
+            levels[i].users = levels[i].users.saturatingAdd(l.users)
+            levels[i].ltvSum = levels[i].ltvSum.saturatingAdd(l.ltvSum)
+            levels[i].ltvUsers = levels[i].ltvUsers.saturatingAdd(l.ltvUsers)
         }
     }
 
@@ -177,8 +187,8 @@ struct MergedPeriod: Sendable {
         var sum: Int64 = 0
         var count: Int64 = 0
         for (i, l) in levels.enumerated() where level == nil || level == i + 1 {
-            sum += l.ltvSum
-            count += l.ltvUsers
+            sum = sum.saturatingAdd(l.ltvSum)
+            count = count.saturatingAdd(l.ltvUsers)
         }
         return count == 0 ? nil : Double(sum) / Double(count)
     }

@@ -40,8 +40,8 @@ public struct UserSignals: Sendable, Equatable {
         if i == mix.count || mix[i].period != period {
             mix.insert(MixBucket(period: period, points: [0, 0, 0], events: 0), at: i)
         }
-        mix[i].events += 1
-        if weighted > 0 { mix[i].points[dimension] += weighted }
+        mix[i].events = mix[i].events.saturatingAdd(1)
+        if weighted > 0 { mix[i].points[dimension] = mix[i].points[dimension].saturatingAdd(weighted) }
     }
 
     mutating func addSpend(period: Int64, net: Int64) {
@@ -49,7 +49,7 @@ public struct UserSignals: Sendable, Equatable {
         if i == spend.count || spend[i].period != period {
             spend.insert(SpendBucket(period: period, net: 0), at: i)
         }
-        spend[i].net += net
+        spend[i].net = spend[i].net.saturatingAdd(net)
     }
 
     func mixBucket(_ period: Int64) -> MixBucket? { mix.first { $0.period == period } }
@@ -62,12 +62,13 @@ public struct UserSignals: Sendable, Equatable {
         let from = max(first, period - Int64(lookback) + 1)
         let n = period - from + 1
         var sum: Int64 = 0
-        for b in spend where b.period >= from && b.period <= period { sum += b.net }
+        for b in spend where b.period >= from && b.period <= period { sum = sum.saturatingAdd(b.net) }
         let (total, overflow) = sum.multipliedReportingOverflow(by: perYear)
         guard !overflow else { return sum > 0 ? .max / 4 : .min / 4 }
         let q = total / n
         let r = total % n
-        return 2 * abs(r) >= n ? q + (total < 0 ? -1 : 1) : q
+        // |r| < n <= lookback + 1, so 2 * |r| cannot overflow; r != Int64.min.
+        return 2 * r.magnitude >= n.magnitude ? q + (total < 0 ? -1 : 1) : q
     }
 
     func encoded() -> [UInt8] {
@@ -82,7 +83,7 @@ public struct UserSignals: Sendable, Equatable {
         w.count(mix.count)
         var previous: Int64 = 0
         for b in mix {
-            w.int(b.period - previous)
+            w.int(b.period &- previous)
             previous = b.period
             for d in 0..<3 { w.int(b.points[d]) }
             w.int(b.events)
@@ -90,7 +91,7 @@ public struct UserSignals: Sendable, Equatable {
         w.count(spend.count)
         previous = 0
         for b in spend {
-            w.int(b.period - previous)
+            w.int(b.period &- previous)
             previous = b.period
             w.int(b.net)
         }
@@ -105,17 +106,17 @@ public struct UserSignals: Sendable, Equatable {
         }
         let flags = try r.byte()
         churnWarned = flags & 1 != 0
-        if flags & 2 != 0 { latestEvent = try r.int() }
-        if flags & 4 != 0 { firstPeriod = try r.int() }
+        if flags & 2 != 0 { latestEvent = try r.time() }
+        if flags & 4 != 0 { firstPeriod = try r.period() }
         var previous: Int64 = 0
         for _ in 0..<(try r.count(limit: 10_000)) {
-            previous += try r.int()
+            previous = try ByteReader.checkedPeriod(previous &+ r.int(), at: r.offset)
             let points = [try r.int(), try r.int(), try r.int()]
             mix.append(MixBucket(period: previous, points: points, events: try r.int()))
         }
         previous = 0
         for _ in 0..<(try r.count(limit: 10_000)) {
-            previous += try r.int()
+            previous = try ByteReader.checkedPeriod(previous &+ r.int(), at: r.offset)
             spend.append(SpendBucket(period: previous, net: try r.int()))
         }
         guard r.isAtEnd else { throw StateError(.malformed, "bytes after the user signal state") }

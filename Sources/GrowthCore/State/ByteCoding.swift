@@ -80,6 +80,39 @@ public struct ByteReader: Sendable {
         return Int64(bitPattern: (u >> 1) ^ (0 &- (u & 1)))
     }
 
+    /// The largest time (ms since the epoch, either sign) a decoded state or partial may hold:
+    /// about year 6400. Event times lie in 2000..2100 and rules durations are bounded, so
+    /// window, calendar and timer arithmetic on a decoded time cannot overflow.
+    public static let timeLimit: Int64 = 1 << 47
+    /// The largest calendar period index or day number (either sign) a decoded state may hold.
+    public static let periodLimit: Int64 = 1 << 24
+
+    /// A time in ms since the epoch, within `timeLimit`.
+    public mutating func time() throws(StateError) -> Int64 {
+        try Self.checkedTime(try int(), at: offset)
+    }
+
+    /// A calendar period index or day number, within `periodLimit`.
+    public mutating func period() throws(StateError) -> Int64 {
+        try Self.checkedPeriod(try int(), at: offset)
+    }
+
+    /// `value` if it is a plausible time (see `timeLimit`); for delta-decoded times.
+    public static func checkedTime(_ value: Int64, at offset: Int) throws(StateError) -> Int64 {
+        guard value.magnitude <= timeLimit.magnitude else {
+            throw StateError(.malformed, "time \(value) ms out of range before byte \(offset)")
+        }
+        return value
+    }
+
+    /// `value` if it is a plausible period index (see `periodLimit`); for delta-decoded periods.
+    public static func checkedPeriod(_ value: Int64, at offset: Int) throws(StateError) -> Int64 {
+        guard value.magnitude <= periodLimit.magnitude else {
+            throw StateError(.malformed, "period index \(value) out of range before byte \(offset)")
+        }
+        return value
+    }
+
     public mutating func count(limit: Int = 1 << 24) throws(StateError) -> Int {
         let n = try unsigned()
         guard n <= UInt64(limit), n <= UInt64(bytes.count - offset) * 8 + 64 else {

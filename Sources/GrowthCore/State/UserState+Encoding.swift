@@ -68,17 +68,18 @@ extension UserState {
         self.init(ruleVersion: try r.string())
         growth = try r.int()
         level = try r.number(limit: 1000)
+        guard level >= 1 else { throw StateError(.malformed, "level 0; levels start at 1") }
         let flags = try r.byte()
         isActive = flags & 1 != 0
-        if flags & 2 != 0 { graceDeadline = Instant(millis: try r.int()) }
-        if flags & 4 != 0 { lastLevelChange = Instant(millis: try r.int()) }
+        if flags & 2 != 0 { graceDeadline = Instant(millis: try r.time()) }
+        if flags & 4 != 0 { lastLevelChange = Instant(millis: try r.time()) }
         decaysApplied = try r.number(limit: 1 << 24)
-        if flags & 8 != 0 { anchor = Instant(millis: try r.int()) }
+        if flags & 8 != 0 { anchor = Instant(millis: try r.time()) }
         periodGrowth = try r.int()
         if flags & 16 != 0 { recoveringLevel = try r.number(limit: 1000) }
 
         for _ in 0..<(try r.count()) {
-            var win = WindowAccumulator(start: Instant(millis: try r.int()))
+            var win = WindowAccumulator(start: Instant(millis: try r.time()))
             for d in 0..<3 {
                 win.raw[d] = try r.int()
                 win.capped[d] = try r.int()
@@ -92,7 +93,7 @@ extension UserState {
         }
         var days: [DailyCaps.Day] = []
         for _ in 0..<(try r.count()) {
-            let day = try r.int()
+            let day = try r.period()
             days.append(DailyCaps.Day(day: day, used: [try r.int(), try r.int(), try r.int()]))
         }
         caps = DailyCaps(days: days)
@@ -147,7 +148,7 @@ extension BenefitLedger {
         self.init(benefitID: try r.string())
         let flags = try r.byte()
         wasGrantedOnce = flags & 1 != 0
-        if flags & 2 != 0 { lastPeriod = try r.int() }
+        if flags & 2 != 0 { lastPeriod = try r.period() }
         if flags & 4 != 0 { active = try Self.decodeGrant(&r) }
         if flags & 8 != 0 { lastGrant = try Self.decodeGrant(&r) }
     }
@@ -156,12 +157,12 @@ extension BenefitLedger {
         let key: GrantKey
         switch try r.byte() {
         case 0: key = .once
-        case 1: key = .reach(Instant(millis: try r.int()))
-        case 2: key = .period(try r.int())
+        case 1: key = .reach(Instant(millis: try r.time()))
+        case 2: key = .period(try r.period())
         case let other: throw StateError(.malformed, "unknown grant key kind \(other)")
         }
-        let from = Instant(millis: try r.int())
-        let until: Instant? = try r.byte() != 0 ? Instant(millis: try r.int()) : nil
+        let from = Instant(millis: try r.time())
+        let until: Instant? = try r.byte() != 0 ? Instant(millis: try r.time()) : nil
         return ActiveGrant(key: key, validFrom: from, validUntil: until)
     }
 }

@@ -2,7 +2,8 @@
 /// capped points of its counted events, their ids, and whether a late event landed in it.
 public struct WindowAccumulator: Sendable, Equatable {
     public var start: Instant
-    /// Signed points before caps, per `Dimension.rawValue`.
+    /// Signed points before caps, per `Dimension.rawValue`; sums saturate at the ends of Int64
+    /// (docs/decisions.md "Arithmetic limits").
     public var raw: [Int64]
     /// Points kept after the daily caps, per `Dimension.rawValue`.
     public var capped: [Int64]
@@ -31,8 +32,8 @@ public struct WindowAccumulator: Sendable, Equatable {
     }
 
     mutating func add(eventID: String, dimension: Dimension, raw points: Int64, capped kept: Int64, isLate late: Bool) {
-        raw[dimension.rawValue] += points
-        capped[dimension.rawValue] += kept
+        raw[dimension.rawValue] = raw[dimension.rawValue].saturatingAdd(points)
+        capped[dimension.rawValue] = capped[dimension.rawValue].saturatingAdd(kept)
         eventCount += 1
         if eventIDs.count < Self.maxEventIDs {
             eventIDs.append(eventID)
