@@ -38,6 +38,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "GrowthTools",
+            dependencies: ["GrowthEngine", "GrowthCore", "GrowthKafka", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+        .target(
             name: "GrowthService",
             dependencies: [
                 "GrowthEngine", "GrowthCore",
@@ -52,7 +57,7 @@ let package = Package(
         .executableTarget(
             name: "GrowthStream",
             dependencies: [
-                "GrowthEngine", "GrowthCore", "GrowthKafka", "GrowthService",
+                "GrowthEngine", "GrowthCore", "GrowthKafka", "GrowthService", "GrowthTools",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -65,7 +70,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
-            name: "GrowthEngineTests", dependencies: ["GrowthEngine", "GrowthCore"], exclude: ["Fixtures"],
+            name: "GrowthEngineTests", dependencies: ["GrowthEngine", "GrowthCore", "GrowthTools"], exclude: ["Fixtures"],
             swiftSettings: strict
         ),
         .testTarget(name: "GrowthKafkaTests", dependencies: ["GrowthKafka"], swiftSettings: strict),
@@ -75,7 +80,9 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["GrowthEngine", "GrowthCore", "GrowthKafka", .product(name: "Yams", package: "Yams")],
+            dependencies: [
+                "GrowthEngine", "GrowthCore", "GrowthKafka", "GrowthTools", .product(name: "Yams", package: "Yams"),
+            ],
             swiftSettings: strict
         ),
     ]

@@ -1,6 +1,7 @@
 import ArgumentParser
 import GrowthCore
 import GrowthEngine
+import GrowthTools
 
 /// `growthstream bench`: the shipped benchmarks (SPEC §6).
 struct BenchCommand: ParsableCommand {

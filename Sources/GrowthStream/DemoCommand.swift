@@ -4,6 +4,7 @@ import GrowthCore
 import GrowthEngine
 import GrowthKafka
 import GrowthService
+import GrowthTools
 import Logging
 import ServiceLifecycle
 import Synchronization

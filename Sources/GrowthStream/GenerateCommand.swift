@@ -3,6 +3,7 @@ import Foundation
 import GrowthCore
 import GrowthEngine
 import GrowthKafka
+import GrowthTools
 
 /// `growthstream generate` (reference §7): a seeded realistic workload as replay JSONL, or
 /// straight into the input topics of a Kafka cluster.

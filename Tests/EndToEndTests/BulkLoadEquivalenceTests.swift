@@ -1,6 +1,7 @@
 import Foundation
 import GrowthCore
 import GrowthEngine
+import GrowthTools
 import Testing
 
 /// SPEC §4 determinism (docs/decisions.md "Input merge and partitioning"): history loaded in

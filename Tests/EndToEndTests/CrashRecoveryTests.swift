@@ -1,6 +1,7 @@
 import Foundation
 import GrowthCore
 import GrowthEngine
+import GrowthTools
 import Testing
 
 /// SPEC §6 reliability: kill -9 at random points, restart, and the committed outputs still

@@ -2,6 +2,7 @@ import Foundation
 import GrowthCore
 import GrowthEngine
 import GrowthKafka
+import GrowthTools
 import Testing
 
 /// A dead letter whose produce fails is never dropped (SPEC §6 "never lost"): the transaction

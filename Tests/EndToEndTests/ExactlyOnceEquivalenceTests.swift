@@ -1,6 +1,7 @@
 import Foundation
 import GrowthCore
 import GrowthEngine
+import GrowthTools
 import Testing
 
 /// SPEC §4 determinism and exactly-once: the processor, as 1, 2 or 3 child processes on the

@@ -2,6 +2,7 @@ import Foundation
 import GrowthCore
 import GrowthEngine
 import GrowthKafka
+import GrowthTools
 import Testing
 
 /// SPEC §6 reliability: broker faults injected through the embedded broker's API, and

@@ -1,6 +1,7 @@
 import Foundation
 import GrowthCore
 import GrowthEngine
+import GrowthTools
 import Testing
 
 /// Bad input never stops the processor and is never lost (SPEC §6): 10,000 malformed records

@@ -2,6 +2,7 @@ import Foundation
 import GrowthCore
 import GrowthEngine
 import GrowthKafka
+import GrowthTools
 import Testing
 
 /// `generate --bootstrap-servers` (reference §7): the same seeded workload as the JSONL,

@@ -1,6 +1,7 @@
 import Foundation
 import GrowthCore
 import GrowthEngine
+import GrowthTools
 import Testing
 
 /// Issue 6: the status server of a running processor (`run --http`) on the embedded broker.

@@ -1,6 +1,7 @@
 import Foundation
 import GrowthCore
 @testable import GrowthEngine
+@testable import GrowthTools
 import GrowthKafka
 import Testing
 

@@ -1,5 +1,6 @@
 import Foundation
 import GrowthEngine
+import GrowthTools
 import Testing
 
 /// Security basics: secrets given to `growthstream run` (librdkafka passwords on the command

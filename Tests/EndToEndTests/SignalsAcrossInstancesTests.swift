@@ -1,6 +1,7 @@
 import Foundation
 import GrowthCore
 import GrowthEngine
+import GrowthTools
 import Testing
 
 /// SPEC §3 "Risk signals" and §4: platform and level warnings come from one merger of every

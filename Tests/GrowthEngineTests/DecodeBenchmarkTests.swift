@@ -1,3 +1,4 @@
+@testable import GrowthTools
 import Testing
 
 @testable import GrowthEngine

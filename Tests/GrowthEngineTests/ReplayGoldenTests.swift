@@ -1,6 +1,7 @@
 import Foundation
 import GrowthCore
 import GrowthEngine
+import GrowthTools
 import Testing
 
 /// A golden test of `replay` (issue: growth engine): a fixed generated workload through the

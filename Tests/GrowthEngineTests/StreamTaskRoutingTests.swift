@@ -1,6 +1,7 @@
 import Foundation
 import GrowthCore
 import GrowthEngine
+import GrowthTools
 import Testing
 
 /// Stream tasks driven without Kafka: inputs spread round-robin over six partitions, forwarded

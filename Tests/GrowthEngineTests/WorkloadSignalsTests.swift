@@ -1,5 +1,6 @@
 import Foundation
 import GrowthCore
+@testable import GrowthTools
 import Testing
 
 @testable import GrowthEngine

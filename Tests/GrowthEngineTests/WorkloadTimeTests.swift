@@ -1,4 +1,5 @@
 import GrowthCore
+@testable import GrowthTools
 import Testing
 
 @testable import GrowthEngine

@@ -1,5 +1,6 @@
 import GrowthCore
 @testable import GrowthEngine
+@testable import GrowthTools
 @testable import GrowthService
 import Testing
 

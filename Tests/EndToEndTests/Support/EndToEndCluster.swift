@@ -2,6 +2,7 @@ import Foundation
 import GrowthCore
 import GrowthEngine
 import GrowthKafka
+import GrowthTools
 
 /// An embedded broker with the contract topics, a workload produced into it, and what the
 /// tests need to wait on and check: checkpointed offsets, committed outputs, replay.

@@ -1,4 +1,5 @@
 import GrowthCore
+import GrowthEngine
 
 /// The exactly-once check (SPEC §4, §6): the records a processor committed, deduplicated by
 /// their deterministic id, against what `replay` emits for the same events.

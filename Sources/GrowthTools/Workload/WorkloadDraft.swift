@@ -1,4 +1,5 @@
 import GrowthCore
+import GrowthEngine
 
 /// An input event before serialisation: ordered fields that a malformed variant can drop or
 /// replace before the value bytes are written (SPEC §2 input fields, §7 validation order).

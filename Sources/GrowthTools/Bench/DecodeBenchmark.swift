@@ -1,5 +1,6 @@
 import Foundation
 import GrowthCore
+import GrowthEngine
 
 /// The input-decoding benchmark behind `growthstream bench decode` (SPEC §6: performance is
 /// measured by a shipped benchmark). It decodes the same seeded, realistic mix of input

@@ -1,5 +1,6 @@
 import Foundation
 import GrowthCore
+import GrowthEngine
 
 /// The demo's summary (SPEC §5): level distribution, transitions, grants, warnings, dead
 /// letters, throughput, reconciliation and the exactly-once check.

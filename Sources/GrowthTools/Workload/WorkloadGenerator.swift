@@ -1,4 +1,5 @@
 import GrowthCore
+import GrowthEngine
 
 /// A seeded, realistic input workload (SPEC §5 `generate`): personas, Pareto spend in CNY and
 /// some USD, refunds, content deletions, duplicates, late and malformed records, in roughly

@@ -1,5 +1,6 @@
 import Foundation
 import GrowthCore
+import GrowthEngine
 import GrowthKafka
 import Logging
 

@@ -1,4 +1,5 @@
 import Foundation
+import GrowthEngine
 
 /// The demo's progress bar on standard error: redrawn in place on a terminal, a line every
 /// few seconds otherwise (CI logs).

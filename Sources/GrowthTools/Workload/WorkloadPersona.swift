@@ -1,3 +1,5 @@
+import GrowthEngine
+
 /// The kinds of user the workload mixes (SPEC §3 "Risk signals": the generated traffic must
 /// give every signal something to find).
 public enum WorkloadPersona: String, Sendable, CaseIterable {

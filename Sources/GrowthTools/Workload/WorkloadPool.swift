@@ -1,3 +1,5 @@
+import GrowthEngine
+
 /// A bounded bag of earlier items; when full, a new item replaces a random one.
 struct WorkloadPool<Item> {
     let capacity: Int

@@ -1,4 +1,5 @@
 import GrowthCore
+import GrowthEngine
 
 /// What `growthstream generate` produces (SPEC §5 `generate`): a seeded, realistic input
 /// workload for the default rules (currencies CNY/USD, content kinds note/video/review).

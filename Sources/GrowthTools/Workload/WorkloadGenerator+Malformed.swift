@@ -1,4 +1,5 @@
 import GrowthCore
+import GrowthEngine
 
 /// The bad records of a workload: each breaks exactly one check of SPEC §7 "Validation", so
 /// its dead-letter code is known in advance (with the default rules).

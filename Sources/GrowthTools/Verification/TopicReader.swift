@@ -1,4 +1,5 @@
 import GrowthCore
+import GrowthEngine
 import GrowthKafka
 
 /// A record read back from an output topic, copied.

@@ -1,4 +1,5 @@
 import GrowthCore
+import GrowthEngine
 
 /// Malformed input mixed into a valid workload (issue: bad input never stops it): random
 /// mutations of valid events (truncations, flipped and inserted bytes, JSON tokens, BOMs,

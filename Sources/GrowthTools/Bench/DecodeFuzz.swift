@@ -1,5 +1,6 @@
 import Foundation
 import GrowthCore
+import GrowthEngine
 
 /// The input fuzzer behind `growthstream bench fuzz` (SPEC §6: bad input never stops the
 /// processor). For a time budget it mutates realistic records and checks, per input:

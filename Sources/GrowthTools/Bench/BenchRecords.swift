@@ -1,4 +1,5 @@
 import GrowthCore
+import GrowthEngine
 
 /// One generated input record for the decode benchmark.
 struct BenchRecord: Sendable {

@@ -1,3 +1,5 @@
+import GrowthEngine
+
 /// Replay input lines (SPEC §5 "JSONL input lines", §7 replay):
 /// `{"topic":"orders","value":{...},"timestamp":1772323200000}`, the timestamp being the
 /// record's `recordTimestamp` (epoch ms).

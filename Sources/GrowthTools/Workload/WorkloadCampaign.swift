@@ -1,4 +1,5 @@
 import GrowthCore
+import GrowthEngine
 
 /// The platform's campaign calendar (SPEC §3 "Risk signals": the platform-scope
 /// `preference_shift` and `ltv_swing` compare the whole platform's mix and spend between

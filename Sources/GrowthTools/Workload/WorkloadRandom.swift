@@ -1,3 +1,5 @@
+import GrowthEngine
+
 /// The workload generator's pseudo-random source: xoshiro256** seeded through SplitMix64.
 ///
 /// Deterministic on every platform and Swift version (no Foundation or stdlib randomness), so

@@ -1,4 +1,5 @@
 import GrowthCore
+import GrowthEngine
 import GrowthKafka
 
 /// Produces a generated workload into the input topics (`generate --bootstrap-servers`, the

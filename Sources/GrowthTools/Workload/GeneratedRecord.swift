@@ -1,4 +1,5 @@
 import GrowthCore
+import GrowthEngine
 
 /// One input record as it would be produced to Kafka (SPEC §2 inputs).
 public struct GeneratedRecord: Sendable, Equatable {

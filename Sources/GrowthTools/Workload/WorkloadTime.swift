@@ -1,4 +1,5 @@
 import GrowthCore
+import GrowthEngine
 
 /// Calendar arithmetic and RFC 3339 text for the workload generator (SPEC §2 `occurred_at`:
 /// RFC 3339 with an offset). Proleptic Gregorian, fixed offsets only.

@@ -1,4 +1,5 @@
 import GrowthCore
+import GrowthEngine
 
 /// `replay` in the order the tasks' merge takes records once everything is buffered
 /// (docs/decisions.md "Input merge and partitioning"): per owner partition, the heads of its
