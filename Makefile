@@ -32,6 +32,7 @@ test: deps
 	$(SWIFT) build --build-tests
 	timeout 1800 $(SWIFT) test --skip-build 2>&1 | tee .build/test.log; test $${PIPESTATUS[0]} -eq 0
 	$(MAKE) --no-print-directory replay-check BIN=$(DEBUG_BIN)
+	$(MAKE) --no-print-directory replay-digest BIN=$(DEBUG_BIN)
 
 ## replay-check: replay a generated workload and validate every output against topics/ schemas
 replay-check:
@@ -40,6 +41,21 @@ replay-check:
 	$(BIN) generate --seed 7 --users 300 --days 40 --events 20000 --output $(OUT)/workload.jsonl
 	$(BIN) replay --rules rules/default.yaml --input $(OUT)/workload.jsonl --output-dir $(OUT)/replay --partitions 3
 	python3 scripts/validate_outputs.py $(OUT)/replay --topics topics
+
+## replay-digest: a 200k-event generated workload through replay gives byte-identical output
+## files to the reviewed digests in Tests/Fixtures/replay-200k.sha256 (refactors keep behaviour).
+## After an intended change of behaviour: make replay-digest DIGEST_UPDATE=1, review, commit.
+DIGEST_FILE := Tests/Fixtures/replay-200k.sha256
+replay-digest:
+	@mkdir -p $(OUT)/digest
+	$(BIN) generate --seed 200 --users 5000 --days 30 --events 200000 --output $(OUT)/digest/workload.jsonl
+	$(BIN) replay --rules rules/default.yaml --input $(OUT)/digest/workload.jsonl --output-dir $(OUT)/digest/replay --partitions 6
+	@if [ "$(DIGEST_UPDATE)" = "1" ]; then \
+	  (cd $(OUT)/digest/replay && sha256sum *.jsonl) > $(DIGEST_FILE); \
+	  echo "replay-digest: $(DIGEST_FILE) rewritten; review the change and run again without DIGEST_UPDATE"; exit 1; \
+	fi
+	@(cd $(OUT)/digest/replay && sha256sum --quiet -c $(CURDIR)/$(DIGEST_FILE)) && \
+	  echo "replay-digest: 200k-event replay outputs byte-identical to $(DIGEST_FILE)"
 
 bench: build
 	$(RELEASE_BIN) bench decode
