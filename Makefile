@@ -8,7 +8,7 @@ DEBUG_BIN := .build/debug/growthstream
 OUT ?= .build/out
 BIN ?= $(DEBUG_BIN)
 
-.PHONY: deps demo test build bench fuzz fuzz-engine fuzz-engine-run format clean replay-check
+.PHONY: deps demo test build bench fuzz fuzz-engine fuzz-engine-run format clean replay-check replay-digest
 
 ## deps: librdkafka (C client + mock cluster header), kcat (interop tests), jsonschema (schema checks)
 deps:
