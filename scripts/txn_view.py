@@ -21,11 +21,12 @@ compression.codec=none, and a reader that skipped records would prove nothing.
 
 Output (stdout, JSON): per topic, per partition the log start offset (the mock keeps only
 ~5 MB per partition: a log that no longer starts at 0 has lost records), the high
-watermark, the marker counts and the committed/aborted/undecided counts; and the records of
-each class (partition, offset, producer_id, key, value: base64 or null; headers: [name,
-base64 or null]).
+watermark, the marker counts, the committed/aborted/undecided counts and the producer ids
+with undecided records; and (unless --summary) the records of each class (partition,
+offset, producer_id, key, value: base64 or null; headers: [name, base64 or null]).
 
   python3 scripts/txn_view.py --bootstrap-servers 127.0.0.1:9092 --topic growth.updates
+  python3 scripts/txn_view.py --bootstrap-servers 127.0.0.1:9092 --topic x --summary --tail 500
   python3 scripts/txn_view.py --self-test
 """
 
@@ -120,7 +121,7 @@ class Reader:
 
 # ---------------------------------------------------------------- record batches (magic 2)
 
-def decode_batches(data):
+def decode_batches(data, check_crc=True):
     """Complete record batches in `data` (a fetch response's records); a trailing partial
     batch (the broker cuts at max_bytes) is left out."""
     batches = []
@@ -129,12 +130,12 @@ def decode_batches(data):
         base_offset, length = struct.unpack_from(">qi", data, pos)
         if len(data) - pos - 12 < length:
             break
-        batches.append(decode_batch(data[pos:pos + 12 + length], base_offset))
+        batches.append(decode_batch(data[pos:pos + 12 + length], base_offset, check_crc))
         pos += 12 + length
     return batches
 
 
-def decode_batch(raw, base_offset):
+def decode_batch(raw, base_offset, check_crc=True):
     r = Reader(raw, 12)
     r.int32()  # partition leader epoch
     magic = r.int8()
@@ -143,7 +144,7 @@ def decode_batch(raw, base_offset):
     crc = r.uint32()
     attributes = struct.unpack_from(">h", raw, r.pos)[0]
     # The 2.16 mock writes its control batches with CRC 0; data batches come from clients.
-    if crc32c(raw[r.pos:]) != crc and not (crc == 0 and attributes & ATTR_CONTROL):
+    if check_crc and crc32c(raw[r.pos:]) != crc and not (crc == 0 and attributes & ATTR_CONTROL):
         raise ViewError(f"batch at offset {base_offset}: CRC-32C mismatch")
     r.int16()
     last_offset_delta = r.int32()
@@ -331,18 +332,19 @@ class Cluster:
                 return records or b""
         raise ViewError(f"fetch {topic}[{partition}]: empty response")
 
-    def read_partition(self, node, topic, partition):
+    def read_partition(self, node, topic, partition, check_crc=True, tail=None):
         start = self.list_offset(node, topic, partition, -2)
         high = self.list_offset(node, topic, partition, -1)
         batches = []
-        offset = start
+        offset = start if tail is None else max(start, high - tail)
+        first = offset
         while offset < high:
-            fetched = decode_batches(self.fetch(node, topic, partition, offset))
+            fetched = decode_batches(self.fetch(node, topic, partition, offset), check_crc)
             if not fetched:
                 raise ViewError(f"fetch {topic}[{partition}] at {offset} (high watermark {high}) returned no batch")
             batches.extend(fetched)
             offset = fetched[-1]["next_offset"]
-        return start, high, batches
+        return start, high, batches, first
 
 
 # ---------------------------------------------------------------- the view
@@ -359,7 +361,10 @@ def record_json(record):
     }
 
 
-def view(bootstrap_servers, topics):
+def view(bootstrap_servers, topics, summary=False, tail=None):
+    """summary: counts and the producer ids with undecided records only, no CRC check; tail:
+    only the last `tail` offsets of each partition (a quick look at open transactions while
+    a processor runs: their records are at the end of the log)."""
     cluster = Cluster(bootstrap_servers)
     leaders = cluster.metadata(topics)
     result = {"topics": {}}
@@ -369,13 +374,14 @@ def view(bootstrap_servers, topics):
         for (name, partition), node in sorted(leaders.items()):
             if name != topic:
                 continue
-            start, high, batches = cluster.read_partition(node, topic, partition)
-            classified = classify(batches, start)
+            start, high, batches, first = cluster.read_partition(node, topic, partition, not summary, tail)
+            classified = classify(batches, first)
             partitions[str(partition)] = {
                 "log_start": start, "high_watermark": high, "markers": classified["markers"],
                 **{name: len(classified[name]) for name in records},
+                "undecided_producers": sorted({record["producer_id"] for record in classified["undecided"]}),
             }
-            for name in records:
+            for name in records if not summary else ():
                 for record in classified[name]:
                     record["partition"] = partition
                     records[name].append(record_json(record))
@@ -463,6 +469,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--bootstrap-servers")
     parser.add_argument("--topic", action="append", default=[])
+    parser.add_argument("--summary", action="store_true", help="counts only, no records, no CRC check")
+    parser.add_argument("--tail", type=int, help="read only the last TAIL offsets of each partition")
     parser.add_argument("--self-test", action="store_true")
     args = parser.parse_args()
     if args.self_test:
@@ -471,7 +479,7 @@ def main():
     if not args.bootstrap_servers or not args.topic:
         parser.error("--bootstrap-servers and at least one --topic are required")
     try:
-        json.dump(view(args.bootstrap_servers, args.topic), sys.stdout)
+        json.dump(view(args.bootstrap_servers, args.topic, args.summary, args.tail), sys.stdout)
     except (ViewError, OSError) as error:
         print(f"txn_view: {error}", file=sys.stderr)
         sys.exit(2)

@@ -27,6 +27,9 @@ struct CommittedView {
         var highWatermark: Int64
         var commitMarkers: Int
         var abortMarkers: Int
+        var undecided: Int
+        /// Producer ids with undecided records here.
+        var undecidedProducers: Set<Int64>
     }
 
     struct Topic {
@@ -47,17 +50,27 @@ struct CommittedView {
             .sorted()
     }
 
+    /// Producer ids of every record read (committed, aborted or undecided).
+    var producers: Set<Int64> {
+        Set(topics.values.flatMap { ($0.committed + $0.aborted + $0.undecided).map(\.producerID) })
+    }
+
     var committedCount: Int { topics.values.reduce(0) { $0 + $1.committed.count } }
     var abortedCount: Int { topics.values.reduce(0) { $0 + $1.aborted.count } }
     var undecidedCount: Int { topics.values.reduce(0) { $0 + $1.undecided.count } }
 
-    /// Runs the reader on these topics of the broker at `bootstrapServers`.
-    static func read(bootstrapServers: String, topics: [String]) throws -> CommittedView {
+    /// Runs the reader on these topics of the broker at `bootstrapServers`; `summary`: the
+    /// partitions' figures only, no records, no CRC check, over the last `tail` offsets of
+    /// each partition if given (a quick look at open transactions while a processor runs).
+    static func read(
+        bootstrapServers: String, topics: [String], summary: Bool = false, tail: Int? = nil
+    ) throws -> CommittedView {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments =
             ["python3", RepositoryPaths.root + "/scripts/txn_view.py", "--bootstrap-servers", bootstrapServers]
-            + topics.flatMap { ["--topic", $0] }
+            + topics.flatMap { ["--topic", $0] } + (summary ? ["--summary"] : [])
+            + (tail.map { ["--tail", String($0)] } ?? [])
         let output = Pipe()
         let errors = Pipe()
         process.standardOutput = output
@@ -82,7 +95,10 @@ struct CommittedView {
                 topic.partitions[Int(partition) ?? -1] = Partition(
                     logStart: (entry["log_start"] as? NSNumber)?.int64Value ?? -1,
                     highWatermark: (entry["high_watermark"] as? NSNumber)?.int64Value ?? -1,
-                    commitMarkers: markers["commit"] ?? 0, abortMarkers: markers["abort"] ?? 0)
+                    commitMarkers: markers["commit"] ?? 0, abortMarkers: markers["abort"] ?? 0,
+                    undecided: entry["undecided"] as? Int ?? 0,
+                    undecidedProducers: Set(
+                        (entry["undecided_producers"] as? [NSNumber] ?? []).map(\.int64Value)))
             }
             topic.committed = records(object["committed"], topic: name)
             topic.aborted = records(object["aborted"], topic: name)

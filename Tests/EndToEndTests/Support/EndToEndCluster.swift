@@ -129,8 +129,15 @@ final class EndToEndCluster {
         let admin = try KafkaConsumer(
             configuration: KafkaConsumerConfiguration(base: kafka, groupID: "\(appID)-probe"), logHandler: { _ in })
         defer { admin.close() }
-        let (_, high) = try admin.watermarks(KafkaTopicPartition(names.partials, 0))
+        let high = try transactional == nil ? admin.watermarks(KafkaTopicPartition(names.partials, 0)).high : partialsDataEnd()
         return Int64(owners[0]) >= high
+    }
+
+    /// The offset after the partials partition's last data record on the transactional
+    /// broker: its log ends with a COMMIT marker, which no consumer receives.
+    private func partialsDataEnd() throws -> Int64 {
+        let topic = try CommittedView.read(bootstrapServers: kafka.bootstrapServers, topics: [names.partials])[names.partials]
+        return (topic.committed + topic.aborted + topic.undecided).map(\.offset).max().map { $0 + 1 } ?? 0
     }
 
     /// Waits until all input is checkpointed and the running instances are idle with their
