@@ -21,7 +21,7 @@ import Testing
         // minutes, and the view shows its outputs undecided.
         var instance = try env.start("k1", extra: ["--commit-interval-ms", "600000", "--max-batch", "50"])
         defer { instance.stop() }
-        let open = try waitForUndecidedOutputs(env, instance, known: known)
+        let open = try env.waitForUndecidedOutputs(instance, known: known)
         #expect(open > 0, "no output reached the log inside the open transaction: \(instance.log.suffix(2000))")
         instance.kill9()
         undecidedByKill.append(try newProducers(env, known: &known).undecided)
@@ -76,25 +76,6 @@ import Testing
         print(
             "[txn crash x5] undecided records left by each kill: \(undecidedByKill); aborted \(check.view.abortedCount); "
                 + "adopted \(check.adopted.count); \(ContinuousClock.now - started)")
-    }
-
-    /// Waits (bounded) until the view shows undecided output records of a producer not in
-    /// `known` (the running instance's open transaction) and returns how many undecided
-    /// records the partitions holding them have.
-    func waitForUndecidedOutputs(
-        _ env: EndToEndCluster, _ instance: ProcessorInstance, known: Set<Int64>, within limit: Duration = .seconds(60)
-    ) throws -> Int {
-        let outputs = OutputTopic.allCases.map { env.names.outputs[$0]! }
-        let clock = ContinuousClock()
-        let deadline = clock.now + limit
-        while clock.now < deadline && instance.isRunning {
-            let view = try CommittedView.read(bootstrapServers: env.kafka.bootstrapServers, topics: outputs, summary: true, tail: 500)
-            let undecided = outputs.flatMap { view[$0].partitions.values }
-                .filter { !$0.undecidedProducers.isSubset(of: known) }.reduce(0) { $0 + $1.undecided }
-            if undecided > 0 { return undecided }
-            env.waitForStatusChange([instance], timeout: .milliseconds(100))
-        }
-        return 0
     }
 
     /// The producers that appeared since `known` (added to it) and their undecided records,

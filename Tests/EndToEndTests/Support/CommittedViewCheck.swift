@@ -128,6 +128,25 @@ extension EndToEndCluster {
             view: try committedView(), names: names,
             replay: DemoReplay(rules: rules, partitions: partitions, records: records))
     }
+
+    /// Waits (bounded) until the view shows undecided output records of a producer not in
+    /// `known` (the running instance's open transaction) and returns how many undecided
+    /// records the partitions holding them have.
+    func waitForUndecidedOutputs(
+        _ instance: ProcessorInstance, known: Set<Int64> = [], within limit: Duration = .seconds(60)
+    ) throws -> Int {
+        let outputs = OutputTopic.allCases.map { names.outputs[$0]! }
+        let clock = ContinuousClock()
+        let deadline = clock.now + limit
+        while clock.now < deadline && instance.isRunning {
+            let view = try CommittedView.read(bootstrapServers: kafka.bootstrapServers, topics: outputs, summary: true, tail: 500)
+            let undecided = outputs.flatMap { view[$0].partitions.values }
+                .filter { !$0.undecidedProducers.isSubset(of: known) }.reduce(0) { $0 + $1.undecided }
+            if undecided > 0 { return undecided }
+            waitForStatusChange([instance], timeout: .milliseconds(100))
+        }
+        return 0
+    }
 }
 
 extension CommittedViewCheck {
