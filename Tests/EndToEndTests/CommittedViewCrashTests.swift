@@ -8,7 +8,7 @@ import Testing
 /// (what a read_committed consumer of a real broker reads) equals replay's outputs by id
 /// with no duplicates, and the instance that stops cleanly leaves no transaction open
 /// (docs/exactly-once.md, "The committed view").
-@Suite(.serialized, .timeLimit(.minutes(6))) struct CommittedViewCrashTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct CommittedViewCrashTests {
     @Test func killNineFiveTimesCommitsEveryRecordOnce() throws {
         let started = ContinuousClock.now
         let env = try EndToEndCluster(name: "txn-crash", broker: .transactional)

@@ -5,7 +5,7 @@ import Testing
 /// The committed-view reader (`scripts/txn_view.py`) on the transactional broker
 /// (docs/exactly-once.md, "The committed view"): what the project's own librdkafka 2.0.2
 /// producer commits, aborts and leaves open is told apart record by record.
-@Suite(.serialized, .timeLimit(.minutes(3))) struct CommittedViewReaderTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct CommittedViewReaderTests {
     /// The decoder and classifier on hand-built record batches: markers matched per
     /// producer, interleaved transactions, partial trailing batch, and compressed, corrupt or
     /// unknown control batches refused.
@@ -13,9 +13,14 @@ import Testing
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", RepositoryPaths.root + "/scripts/txn_view.py", "--self-test"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
         try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        #expect(process.terminationStatus == 0, "\(text)")
+        #expect(text.contains("txn_view self-test: ok"))
     }
 
     @Test func committedAbortedAndOpenTransactionsAreToldApart() throws {

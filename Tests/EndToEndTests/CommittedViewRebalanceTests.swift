@@ -9,7 +9,7 @@ import Testing
 /// equal to replay's outputs by id with no duplicates; every aborted record is redone; an
 /// instance that stops cleanly leaves no transaction open (docs/exactly-once.md, "The
 /// committed view").
-@Suite(.serialized, .timeLimit(.minutes(6))) struct CommittedViewRebalanceTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct CommittedViewRebalanceTests {
     /// Waits (bounded) until the instance's status satisfies `condition`.
     func waitFor(_ env: EndToEndCluster, _ instance: ProcessorInstance, _ condition: (ProcessorInstance) -> Bool) {
         let clock = ContinuousClock()
