@@ -10,7 +10,8 @@ BIN ?= $(DEBUG_BIN)
 
 .PHONY: deps demo test build bench fuzz fuzz-engine fuzz-engine-run format clean replay-check replay-digest
 
-## deps: librdkafka (C client + mock cluster header), kcat (interop tests), jsonschema (schema checks)
+## deps: librdkafka (C client + mock cluster header), kcat (interop tests), jsonschema (schema checks),
+## confluent-kafka 2.16.1 (only its bundled librdkafka: scripts/txn_broker.py, the committed-view tests)
 deps:
 	@if ! pkg-config --exists rdkafka 2>/dev/null || ! command -v kcat >/dev/null 2>&1; then \
 	  echo "installing librdkafka-dev, kcat and pkg-config (apt-get)"; \
@@ -18,6 +19,10 @@ deps:
 	fi
 	@if ! python3 -c "import jsonschema, rfc3339_validator" >/dev/null 2>&1; then \
 	  echo "installing jsonschema (pip)"; python3 -m pip install -q jsonschema rfc3339-validator; \
+	fi
+	@if ! python3 -c "import confluent_kafka, sys; sys.exit(confluent_kafka.libversion()[0] != '2.16.0')" >/dev/null 2>&1; then \
+	  echo "installing confluent-kafka 2.16.1 (pip; its librdkafka 2.16 runs the test-only broker with transaction markers)"; \
+	  python3 -m pip install -q confluent-kafka==2.16.1; \
 	fi
 
 build: deps
