@@ -2,6 +2,7 @@ import Foundation
 import GrowthCore
 import GrowthEngine
 import GrowthKafka
+import GrowthTools
 import Testing
 
 /// SPEC §4 exactly once and §6 reliability, on the broker with transaction markers:

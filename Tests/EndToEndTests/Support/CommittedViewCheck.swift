@@ -1,6 +1,7 @@
 import Foundation
 import GrowthCore
 import GrowthEngine
+import GrowthTools
 import Testing
 
 /// The exactly-once checks on the committed view of every topic the processor writes
