@@ -4,7 +4,7 @@ import Testing
 
 /// `growthstream broker` (README "The embedded broker"): serves the Kafka protocol until
 /// SIGINT or SIGTERM, then stops cleanly and says which signal stopped it.
-@Suite(.timeLimit(.minutes(2))) struct BrokerCommandTests {
+@Suite(.timeLimit(.minutes(10))) struct BrokerCommandTests {
     func startBroker(_ scratch: String) throws -> (Process, portFile: String, log: String) {
         let portFile = scratch + "/bootstrap.txt"
         let log = scratch + "/broker.txt"

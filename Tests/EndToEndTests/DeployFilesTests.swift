@@ -6,7 +6,7 @@ import Yams
 /// subcommand, flag and `GROWTHSTREAM_*` variable it uses is checked against the built CLI
 /// (`--experimental-dump-help`); the Kubernetes manifests keep replicas <= partitions and probe
 /// the health endpoints; the rules in the ConfigMap pass `rules check`.
-@Suite(.timeLimit(.minutes(5))) struct DeployFilesTests {
+@Suite(.timeLimit(.minutes(10))) struct DeployFilesTests {
     static var deploy: String { RepositoryPaths.root + "/deploy" }
 
     @Test func everyInvocationUsesExistingCommandsFlagsAndVariables() throws {

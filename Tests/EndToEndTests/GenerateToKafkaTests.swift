@@ -7,7 +7,7 @@ import Testing
 
 /// `generate --bootstrap-servers` (reference §7): the same seeded workload as the JSONL,
 /// produced straight into the input topics, each record to its key's murmur2 partition.
-@Suite(.timeLimit(.minutes(3))) struct GenerateToKafkaTests {
+@Suite(.timeLimit(.minutes(10))) struct GenerateToKafkaTests {
     @Test func theWorkloadLandsInTheInputTopicsByKey() throws {
         let cluster = try MockCluster(brokers: 1)
         for contract in try TopicContracts.load(directory: RepositoryPaths.topics) where contract.role == .input {

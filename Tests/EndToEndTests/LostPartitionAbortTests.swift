@@ -13,7 +13,7 @@ import Testing
 /// The processor runs in-process on the embedded broker. The transaction coordinator answers
 /// 40 s late, so the first abort call (30 s limit) times out while the abort is still on its
 /// way; the answer then arrives during the retried call.
-@Suite(.serialized, .timeLimit(.minutes(3))) struct LostPartitionAbortTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct LostPartitionAbortTests {
     @Test func aTimedOutAbortOnLostPartitionsIsRetriedUntilItCompletes() throws {
         let cluster = try MockCluster(brokers: 3)
         let rules = try RulesLoader.load(file: RepositoryPaths.defaultRules)

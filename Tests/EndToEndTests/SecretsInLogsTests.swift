@@ -6,7 +6,7 @@ import Testing
 /// Security basics: secrets given to `growthstream run` (librdkafka passwords on the command
 /// line and in `GROWTHSTREAM_KAFKA_*`, the HTTP bearer token env) never appear in its output,
 /// even at `--log-level debug` with librdkafka's own debug contexts on.
-@Suite(.timeLimit(.minutes(5))) struct SecretsInLogsTests {
+@Suite(.timeLimit(.minutes(10))) struct SecretsInLogsTests {
     static let secrets = [
         "sasl.password": "s3cr3t-sasl-Pw-7781",
         "ssl.key.password": "s3cr3t-keyPw-5521",

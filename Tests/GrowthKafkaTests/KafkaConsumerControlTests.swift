@@ -2,7 +2,7 @@ import GrowthKafka
 import Testing
 
 /// Pause, resume and seek on an assigned partition, over TCP against the embedded broker.
-@Suite(.timeLimit(.minutes(3))) struct KafkaConsumerControlTests {
+@Suite(.timeLimit(.minutes(10))) struct KafkaConsumerControlTests {
     @Test func pauseHoldsRecordsResumeReleasesThemAndSeekRereads() throws {
         let cluster = try KafkaTestSupport.cluster(topics: ["ctl": 1])
         let producer = try KafkaTestSupport.producer(cluster)

@@ -26,7 +26,7 @@ final class EventSequence: Sendable {
     var all: [String] { entries.withLock { $0 } }
 }
 
-@Suite(.timeLimit(.minutes(3))) struct KafkaRebalanceTests {
+@Suite(.timeLimit(.minutes(10))) struct KafkaRebalanceTests {
     @Test(arguments: [KafkaConsumerConfiguration.AssignmentStrategy.range, .cooperativeSticky])
     func revokeRunsBeforeReleaseAndItsCommitSticks(strategy: KafkaConsumerConfiguration.AssignmentStrategy) throws {
         let topic = "rb"

@@ -1,7 +1,7 @@
 import GrowthKafka
 import Testing
 
-@Suite(.timeLimit(.minutes(3))) struct KafkaRoundTripTests {
+@Suite(.timeLimit(.minutes(10))) struct KafkaRoundTripTests {
     @Test func recordsRoundTripOverSeveralPartitionsAndBrokers() throws {
         let cluster = try KafkaTestSupport.cluster(brokers: 3, topics: ["rt": 6])
         for partition in Int32(0)..<6 { try cluster.setPartitionLeader("rt", partition, broker: partition % 3 + 1) }

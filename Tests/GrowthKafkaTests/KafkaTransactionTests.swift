@@ -1,7 +1,7 @@
 import GrowthKafka
 import Testing
 
-@Suite(.timeLimit(.minutes(3))) struct KafkaTransactionTests {
+@Suite(.timeLimit(.minutes(10))) struct KafkaTransactionTests {
     /// Input consumed by a group member, output produced in a transaction with the input
     /// offsets: the numbered checkpoint steps all succeed on the embedded broker.
     @Test func transactionalSequenceCommits() throws {
