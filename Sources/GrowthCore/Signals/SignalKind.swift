@@ -56,6 +56,7 @@ enum SignalRegistry {
     static let kinds: [any SignalKind.Type] = [
         SignalRules.PreferenceShift.self, SignalRules.LTVSwing.self, SignalRules.BehaviorDominance.self,
         SignalRules.LevelStagnation.self, SignalRules.ChurnRisk.self, SignalRules.BenefitGap.self,
+        RefundRate.self,
     ]
 
     /// The keys allowed under `signals`.
