@@ -60,7 +60,8 @@ import Testing
         let rules = try RulesLoader.parse(
             yaml: Self.yaml + "  refund_rate: { threshold: 0.2, period: week, min_paid: 50 }\n", file: "r.yaml")
         #expect(rules.signals.periodSignals.count == 1)
-        #expect(rules.signals.periodSignals.first as? RefundRate == RefundRate(threshold: 0.2, period: .week, minPaid: 50))
+        let parsed = rules.signals.periodSignals.first as? RefundRate
+        #expect(parsed == RefundRate(threshold: 0.2, period: .week, minPaid: 50))
         let defaults = try RulesLoader.parse(yaml: Self.yaml + "  refund_rate: { threshold: 0.3 }\n", file: "r.yaml")
         #expect(defaults.signals.plugins.first as? RefundRate == RefundRate(threshold: 0.3, period: .month, minPaid: 0))
         #expect(defaults != rules)
