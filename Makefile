@@ -8,9 +8,10 @@ DEBUG_BIN := .build/debug/growthstream
 OUT ?= .build/out
 BIN ?= $(DEBUG_BIN)
 
-.PHONY: deps demo test build bench fuzz fuzz-engine fuzz-engine-run format clean replay-check
+.PHONY: deps demo test build bench fuzz fuzz-engine fuzz-engine-run format clean replay-check replay-digest
 
-## deps: librdkafka (C client + mock cluster header), kcat (interop tests), jsonschema (schema checks)
+## deps: librdkafka (C client + mock cluster header), kcat (interop tests), jsonschema (schema checks),
+## confluent-kafka 2.16.1 (only its bundled librdkafka: scripts/txn_broker.py, the committed-view tests)
 deps:
 	@if ! pkg-config --exists rdkafka 2>/dev/null || ! command -v kcat >/dev/null 2>&1; then \
 	  echo "installing librdkafka-dev, kcat and pkg-config (apt-get)"; \
@@ -18,6 +19,10 @@ deps:
 	fi
 	@if ! python3 -c "import jsonschema, rfc3339_validator" >/dev/null 2>&1; then \
 	  echo "installing jsonschema (pip)"; python3 -m pip install -q jsonschema rfc3339-validator; \
+	fi
+	@if ! python3 -c "import confluent_kafka, sys; sys.exit(confluent_kafka.libversion()[0] != '2.16.0')" >/dev/null 2>&1; then \
+	  echo "installing confluent-kafka 2.16.1 (pip; its librdkafka 2.16 runs the test-only broker with transaction markers)"; \
+	  python3 -m pip install -q confluent-kafka==2.16.1; \
 	fi
 
 build: deps
@@ -32,6 +37,7 @@ test: deps
 	$(SWIFT) build --build-tests
 	timeout 1800 $(SWIFT) test --skip-build 2>&1 | tee .build/test.log; test $${PIPESTATUS[0]} -eq 0
 	$(MAKE) --no-print-directory replay-check BIN=$(DEBUG_BIN)
+	$(MAKE) --no-print-directory replay-digest BIN=$(DEBUG_BIN)
 
 ## replay-check: replay a generated workload and validate every output against topics/ schemas
 replay-check:
@@ -40,6 +46,21 @@ replay-check:
 	$(BIN) generate --seed 7 --users 300 --days 40 --events 20000 --output $(OUT)/workload.jsonl
 	$(BIN) replay --rules rules/default.yaml --input $(OUT)/workload.jsonl --output-dir $(OUT)/replay --partitions 3
 	python3 scripts/validate_outputs.py $(OUT)/replay --topics topics
+
+## replay-digest: a 200k-event generated workload through replay gives byte-identical output
+## files to the reviewed digests in Tests/Fixtures/replay-200k.sha256 (refactors keep behaviour).
+## After an intended change of behaviour: make replay-digest DIGEST_UPDATE=1, review, commit.
+DIGEST_FILE := Tests/Fixtures/replay-200k.sha256
+replay-digest:
+	@mkdir -p $(OUT)/digest
+	$(BIN) generate --seed 200 --users 5000 --days 30 --events 200000 --output $(OUT)/digest/workload.jsonl
+	$(BIN) replay --rules rules/default.yaml --input $(OUT)/digest/workload.jsonl --output-dir $(OUT)/digest/replay --partitions 6
+	@if [ "$(DIGEST_UPDATE)" = "1" ]; then \
+	  (cd $(OUT)/digest/replay && sha256sum *.jsonl) > $(DIGEST_FILE); \
+	  echo "replay-digest: $(DIGEST_FILE) rewritten; review the change and run again without DIGEST_UPDATE"; exit 1; \
+	fi
+	@(cd $(OUT)/digest/replay && sha256sum --quiet -c $(CURDIR)/$(DIGEST_FILE)) && \
+	  echo "replay-digest: 200k-event replay outputs byte-identical to $(DIGEST_FILE)"
 
 bench: build
 	$(RELEASE_BIN) bench decode

@@ -138,12 +138,24 @@ struct EngineRun {
         var e = event
         let p = partition(of: e.userID)
         if !wild.contains(e.userID) { users.insert(e.userID) }
+        let stamp = recordTimestamp(for: e)
         for _ in 0..<times {
             if !keepID && (e.eventID.isEmpty || times > 1) { e.eventID = nextID("e") }
-            _ = engines[p].process(e, into: &outputs)
+            _ = engines[p].process(e, recordTimestamp: stamp, into: &outputs)
             if outputs.count > 4096 { drain() }
         }
         last = e
+    }
+
+    /// The Kafka record timestamp the event arrives with (max_future_skew reads it): none, the
+    /// extremes of Int64, or the event time moved by up to +-127 hours.
+    mutating func recordTimestamp(for event: Event) -> Int64? {
+        switch program.byte() % 5 {
+        case 0: nil
+        case 1: .min
+        case 2: .max
+        default: event.occurredAt.millis &+ Int64(Int8(bitPattern: program.byte())) * 3_600_000
+        }
     }
 
     /// Checks and drops the outputs; passes every partial through its bytes to the merger.

@@ -7,7 +7,15 @@ import GrowthTools
 /// An embedded broker with the contract topics, a workload produced into it, and what the
 /// tests need to wait on and check: checkpointed offsets, committed outputs, replay.
 final class EndToEndCluster {
-    let cluster: MockCluster
+    /// The in-process embedded broker (librdkafka 2.0.2), nil on the transactional broker.
+    let embedded: MockCluster?
+    /// The test-only broker process with transaction markers (`broker: .transactional`).
+    let transactional: TransactionalBroker?
+    /// The embedded broker, for tests that inject faults through its API.
+    var cluster: MockCluster {
+        guard let embedded else { preconditionFailure("this test runs on the transactional broker process") }
+        return embedded
+    }
     let appID: String
     let names: TopicNames
     let kafka: KafkaConfiguration
@@ -24,18 +32,36 @@ final class EndToEndCluster {
     var chunks: [[Int]] = []
     var replayInChunks = false
 
-    init(name: String, partitions: Int = 6) throws {
-        cluster = try MockCluster(brokers: 3)
+    /// `embedded`: the in-process mock cluster (librdkafka 2.0.2); `transactional`: the
+    /// test-only broker process with transaction markers (`TransactionalBroker`, librdkafka
+    /// 2.16's mock), so `committedView` can tell committed output from aborted output.
+    enum Broker { case embedded, transactional }
+
+    init(name: String, partitions: Int = 6, broker: Broker = .embedded) throws {
         appID = "e2e-\(name)"
+        let topics = try Self.contractTopics(appID: appID, partitions: partitions)
+        let bootstrap: String
+        switch broker {
+        case .embedded:
+            let cluster = try MockCluster(brokers: 3)
+            for (topic, count) in topics { try cluster.createTopic(topic, partitions: count, replicationFactor: 1) }
+            (embedded, transactional, bootstrap) = (cluster, nil, cluster.bootstrapServers)
+        case .transactional:
+            let process = try TransactionalBroker(topics: topics)
+            (embedded, transactional, bootstrap) = (nil, process, process.bootstrapServers)
+        }
         names = TopicNames(prefix: "", appID: appID)
-        kafka = KafkaConfiguration(bootstrapServers: cluster.bootstrapServers)
+        kafka = KafkaConfiguration(bootstrapServers: bootstrap)
         self.partitions = partitions
         scratch = try RepositoryPaths.scratch(name)
         rulesPath = try RepositoryPaths.testRules(in: scratch)
         rules = try RulesLoader.load(file: rulesPath)
-        for contract in try TopicContracts.load(directory: RepositoryPaths.topics) {
-            let count = contract.role == .internal && contract.partitions == 1 ? 1 : partitions
-            try cluster.createTopic(contract.name(prefix: "", appID: appID), partitions: count, replicationFactor: 1)
+    }
+
+    /// Every contract topic (topics/) with its partition count here.
+    private static func contractTopics(appID: String, partitions: Int) throws -> [(String, Int)] {
+        try TopicContracts.load(directory: RepositoryPaths.topics).map { contract in
+            (contract.name(prefix: "", appID: appID), contract.role == .internal && contract.partitions == 1 ? 1 : partitions)
         }
     }
 
@@ -107,7 +133,7 @@ final class EndToEndCluster {
         _ id: String, extra: [String] = [], http: Bool = false, environment: [String: String] = [:]
     ) throws -> ProcessorInstance {
         try ProcessorInstance(
-            id: id, bootstrap: cluster.bootstrapServers, appID: appID, rules: rulesPath, scratch: scratch, extra: extra,
+            id: id, bootstrap: kafka.bootstrapServers, appID: appID, rules: rulesPath, scratch: scratch, extra: extra,
             http: http, environment: environment)
     }
 
@@ -140,8 +166,15 @@ final class EndToEndCluster {
         let admin = try KafkaConsumer(
             configuration: KafkaConsumerConfiguration(base: kafka, groupID: "\(appID)-probe"), logHandler: { _ in })
         defer { admin.close() }
-        let (_, high) = try admin.watermarks(KafkaTopicPartition(names.partials, 0))
+        let high = try transactional == nil ? admin.watermarks(KafkaTopicPartition(names.partials, 0)).high : partialsDataEnd()
         return Int64(owners[0]) >= high
+    }
+
+    /// The offset after the partials partition's last data record on the transactional
+    /// broker: its log ends with a COMMIT marker, which no consumer receives.
+    private func partialsDataEnd() throws -> Int64 {
+        let topic = try CommittedView.read(bootstrapServers: kafka.bootstrapServers, topics: [names.partials])[names.partials]
+        return (topic.committed + topic.aborted + topic.undecided).map(\.offset).max().map { $0 + 1 } ?? 0
     }
 
     /// Waits until all input is checkpointed and the running instances are idle with their
