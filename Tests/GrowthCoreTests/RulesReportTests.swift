@@ -75,6 +75,18 @@ import Testing
                 "1 lint warning:\n  benefit_gap: benefits: levels 2 -> 3: total benefit value 100 -> 115 (gap 15%)"))
     }
 
+    @Test func signalsLineListsTheConfiguredKindsFromTheRegistry() throws {
+        var rules = try Self.rules(benefits: Self.benefits)
+        rules.signals = SignalRules(
+            ltvSwing: .init(threshold: 0.1, period: .month, lookback: 3, minBaseline: 0),
+            levelStagnation: .init(threshold: 0.05, period: .week, consecutive: 2),
+            churnRisk: .init(inactiveFor: .seconds(86_400)))
+        #expect(RulesReport.signalsLine(rules) == "signals: ltv_swing (month), level_stagnation (week), churn_risk")
+        #expect(RulesReport.render(rules, file: "r.yaml").contains("\nsignals: ltv_swing (month), "))
+        rules.signals = SignalRules()
+        #expect(RulesReport.signalsLine(rules) == "signals: none (every signal off)")
+    }
+
     @Test func fastestDaysFollowTheDailyCaps() throws {
         var rules = try Self.rules(benefits: Self.benefits)
         #expect(RulesReport.maxDailyGrowth(rules) == 905)

@@ -33,7 +33,7 @@ import Testing
         let expected: Set<String> = [
             "preference_shift/user", "preference_shift/platform", "ltv_swing/user", "ltv_swing/level",
             "ltv_swing/platform", "behavior_dominance/platform", "level_stagnation/level", "churn_risk/user",
-            "benefit_gap/rules",
+            "benefit_gap/rules", "refund_rate/platform", "refund_rate/level",
         ]
         #expect(Set(kinds.keys) == expected)
         #expect(ids.count == kinds.values.reduce(0, +))

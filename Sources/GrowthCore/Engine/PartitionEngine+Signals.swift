@@ -8,6 +8,8 @@ extension PartitionEngine {
         var points: [Int64] = [0, 0, 0]
         var events: Int64 = 0
         var earliest: Int64?
+        /// Plug-in kinds' sums (`PeriodSignal.count`) by kind key.
+        var figures: [String: [Int64]] = [:]
 
         mutating func add(_ dimension: Dimension, _ weighted: Int64, at t: Int64) {
             points[dimension.rawValue] = points[dimension.rawValue].saturatingAdd(weighted)
@@ -40,15 +42,8 @@ extension PartitionEngine {
         var index: Int64
     }
 
-    /// The calendar units some signal uses, finest first; `day` when only `benefit_gap` is on.
-    static func signalUnits(_ rules: Rules) -> [CalendarPeriod] {
-        let s = rules.signals
-        let used = [
-            s.preferenceShift?.period, s.ltvSwing?.period, s.behaviorDominance?.period, s.levelStagnation?.period,
-        ].compactMap { $0 }
-        if used.isEmpty { return s.benefitGap == nil ? [] : [.day] }
-        return CalendarPeriod.ordered.filter(used.contains)
-    }
+    /// The calendar units the configured signals use, finest first (`SignalRegistry.units`).
+    static func signalUnits(_ rules: Rules) -> [CalendarPeriod] { SignalRegistry.units(rules.signals) }
 
     /// Partials emitted since the last call, in emission order.
     public mutating func takePartials() -> [SignalPartial] {
@@ -88,8 +83,14 @@ extension PartitionEngine {
                 }
                 continue
             }
-            signalAggregates[PeriodKey(unit: unit, index: index), default: PeriodAggregate()].add(
-                dimension, weighted, at: t)
+            let key = PeriodKey(unit: unit, index: index)
+            signalAggregates[key, default: PeriodAggregate()].add(dimension, weighted, at: t)
+            for plugin in signals.plugins where plugin.unit == unit {
+                let engineRules = rules
+                plugin.count(
+                    event, level: max(1, min(s.level, engineRules.topLevel)), rules: engineRules,
+                    into: &signalAggregates[key]![figures: type(of: plugin).key])
+            }
             if signals.preferenceShift?.period == unit {
                 s.signals.addMix(period: index, dimension: dimension.rawValue, weighted: weighted)
             }
@@ -220,6 +221,14 @@ extension PartitionEngine {
             partition: partition, unit: unit, periodStart: unit.start(ofIndex: index, in: rules.clock).millis,
             periodEnd: unit.end(ofIndex: index, in: rules.clock).millis, ruleVersion: rules.version, mark: mark,
             watermark: watermark?.millis, points: aggregate.points, events: aggregate.events,
-            earliestEvent: aggregate.earliest, levels: levels)
+            earliestEvent: aggregate.earliest, levels: levels, figures: aggregate.figures)
+    }
+}
+
+extension PartitionEngine.PeriodAggregate {
+    /// One kind's sums, created empty.
+    subscript(figures key: String) -> [Int64] {
+        get { figures[key] ?? [] }
+        set { figures[key] = newValue }
     }
 }

@@ -3,6 +3,9 @@
 /// Kafka task's to add.
 extension PartitionEngine {
     static let partitionEncodingVersion: UInt8 = 2
+    /// Version 3: each signal aggregate followed by its plug-in figures; written only when
+    /// some aggregate has figures, so state without plug-in kinds stays version 2.
+    static let partitionFiguresVersion: UInt8 = 3
 
     /// The user's encoded state; nil when the engine holds none (a tombstone).
     public func encodedUserState(_ user: String) -> [UInt8]? { users[user]?.encode() }
@@ -23,7 +26,8 @@ extension PartitionEngine {
 
     public func encodedPartitionState() -> [UInt8] {
         var w = ByteWriter()
-        w.byte(Self.partitionEncodingVersion)
+        let hasFigures = signalAggregates.values.contains { !$0.figures.isEmpty }
+        w.byte(hasFigures ? Self.partitionFiguresVersion : Self.partitionEncodingVersion)
         var flags: UInt8 = 0
         if watermark != nil { flags |= 1 }
         if maxEventTime != nil { flags |= 2 }
@@ -43,6 +47,7 @@ extension PartitionEngine {
             w.int(a.events)
             w.byte(a.earliest == nil ? 0 : 1)
             if let t = a.earliest { w.int(t) }
+            if hasFigures { SignalPartial.write(a.figures, to: &w) }
         }
         return w.bytes
     }
@@ -50,8 +55,8 @@ extension PartitionEngine {
     public mutating func restorePartitionState(from bytes: [UInt8]) throws(StateError) {
         var r = ByteReader(bytes)
         let version = try r.byte()
-        guard version == 1 || version == Self.partitionEncodingVersion else {
-            throw StateError(.unknownVersion, "partition state version \(version), this build reads 1 and 2")
+        guard (1...Self.partitionFiguresVersion).contains(version) else {
+            throw StateError(.unknownVersion, "partition state version \(version), this build reads 1 to 3")
         }
         let flags = try r.byte()
         let wm = flags & 1 != 0 ? Instant(millis: try r.time()) : nil
@@ -67,6 +72,7 @@ extension PartitionEngine {
                 let key = PeriodKey(unit: unit, index: try r.period())
                 var a = PeriodAggregate(points: [try r.int(), try r.int(), try r.int()], events: try r.int())
                 if try r.byte() != 0 { a.earliest = try r.time() }
+                if version >= Self.partitionFiguresVersion { a.figures = try SignalPartial.readFigures(&r) }
                 aggregates[key] = a
             }
         }

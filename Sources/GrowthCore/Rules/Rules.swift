@@ -202,6 +202,8 @@ public struct SignalRules: Sendable, Equatable {
     public var levelStagnation: LevelStagnation?
     public var churnRisk: ChurnRisk?
     public var benefitGap: BenefitGap?
+    /// Kinds without a field of their own (plug-ins, `SignalRegistry.kinds`), in registry order.
+    var plugins: [any PeriodSignal] = []
 
     public init(
         preferenceShift: PreferenceShift? = nil, ltvSwing: LTVSwing? = nil, behaviorDominance: BehaviorDominance? = nil,
@@ -213,6 +215,13 @@ public struct SignalRules: Sendable, Equatable {
         self.levelStagnation = levelStagnation
         self.churnRisk = churnRisk
         self.benefitGap = benefitGap
+    }
+
+    public static func == (a: SignalRules, b: SignalRules) -> Bool {
+        a.preferenceShift == b.preferenceShift && a.ltvSwing == b.ltvSwing
+            && a.behaviorDominance == b.behaviorDominance && a.levelStagnation == b.levelStagnation
+            && a.churnRisk == b.churnRisk && a.benefitGap == b.benefitGap && a.plugins.count == b.plugins.count
+            && zip(a.plugins, b.plugins).allSatisfy { $0.isSame(as: $1) }
     }
 }
 

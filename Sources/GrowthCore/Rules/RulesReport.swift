@@ -201,10 +201,22 @@ public enum RulesReport {
         out += "(fastest: whole days from level 1 at the daily caps, \(number(maxDailyGrowth(rules))) growth a day)\n"
         let hidden = rules.benefits.filter { !$0.isVisible }.count
         if hidden > 0 { out += "(\(hidden) hidden benefit\(hidden == 1 ? "" : "s") not shown)\n" }
+        out += "\n" + signalsLine(rules) + "\n"
         let lints = lints(rules)
         out += lints.isEmpty ? "\nno lint warnings\n" : "\n\(lints.count) lint warning\(lints.count == 1 ? "" : "s"):\n"
         for lint in lints { out += "  \(lint.kind): \(lint.path): \(lint.message)\n" }
         return out
+    }
+
+    /// `signals: preference_shift (month), churn_risk, ...`: the configured signal kinds in
+    /// `SignalRegistry.kinds` order, each with the calendar unit it is judged in.
+    public static func signalsLine(_ rules: Rules) -> String {
+        let configured = rules.signals.configured
+        guard !configured.isEmpty else { return "signals: none (every signal off)" }
+        return "signals: "
+            + configured.map { kind in
+                type(of: kind).key + (kind.trackedUnit.map { " (\($0.rawValue))" } ?? "")
+            }.joined(separator: ", ")
     }
 
     static func number(_ value: Double) -> String { RulesNode.format(value) }

@@ -27,7 +27,10 @@ public struct SignalPartial: Sendable, Equatable {
         }
     }
 
+    /// 1: the built-in aggregates only. 2: followed by `figures` (written only when a plug-in
+    /// kind counted something, so partials of the built-in kinds stay version 1, byte for byte).
     static let formatVersion: UInt8 = 1
+    static let figuresFormatVersion: UInt8 = 2
 
     /// The input partition whose engine emitted it.
     public var partition: Int
@@ -49,11 +52,14 @@ public struct SignalPartial: Sendable, Equatable {
     public var earliestEvent: Int64?
     /// Per level at the period end (provisional: at the watermark).
     public var levels: [LevelFigures]
+    /// Plug-in kinds' sums of events whose own time is in the period, by kind key
+    /// (`PeriodSignal.count`); summed element by element by the merger.
+    public var figures: [String: [Int64]]
 
     public init(
         partition: Int, unit: CalendarPeriod = .day, periodStart: Int64 = 0, periodEnd: Int64 = 0,
         ruleVersion: String = "", mark: Mark = .final, watermark: Int64? = nil, points: [Int64] = [0, 0, 0],
-        events: Int64 = 0, earliestEvent: Int64? = nil, levels: [LevelFigures] = []
+        events: Int64 = 0, earliestEvent: Int64? = nil, levels: [LevelFigures] = [], figures: [String: [Int64]] = [:]
     ) {
         self.partition = partition
         self.unit = unit
@@ -66,12 +72,13 @@ public struct SignalPartial: Sendable, Equatable {
         self.events = events
         self.earliestEvent = earliestEvent
         self.levels = levels
+        self.figures = figures
     }
 
     /// The partials topic's value: a versioned binary encoding (first byte = format version).
     public func encoded() -> [UInt8] {
         var w = ByteWriter()
-        w.byte(Self.formatVersion)
+        w.byte(figures.isEmpty ? Self.formatVersion : Self.figuresFormatVersion)
         w.count(partition)
         w.byte(unit.code)
         w.int(periodStart)
@@ -89,14 +96,15 @@ public struct SignalPartial: Sendable, Equatable {
             w.int(l.ltvSum)
             w.int(l.ltvUsers)
         }
+        if !figures.isEmpty { Self.write(figures, to: &w) }
         return w.bytes
     }
 
     public init(decoding bytes: [UInt8]) throws(StateError) {
         var r = ByteReader(bytes)
         let version = try r.byte()
-        guard version == Self.formatVersion else {
-            throw StateError(.unknownVersion, "signal partial version \(version), this build reads 1")
+        guard version == Self.formatVersion || version == Self.figuresFormatVersion else {
+            throw StateError(.unknownVersion, "signal partial version \(version), this build reads 1 and 2")
         }
         partition = try r.count(limit: 1 << 20)
         guard let u = CalendarPeriod(code: try r.byte()) else { throw StateError(.malformed, "unknown period unit") }
@@ -115,6 +123,28 @@ public struct SignalPartial: Sendable, Equatable {
         for _ in 0..<(try r.count(limit: 1000)) {
             levels.append(LevelFigures(users: try r.int(), ltvSum: try r.int(), ltvUsers: try r.int()))
         }
+        figures = version == Self.figuresFormatVersion ? try Self.readFigures(&r) : [:]
         guard r.isAtEnd else { throw StateError(.malformed, "bytes after the signal partial") }
+    }
+
+    /// Figures: a count, then per kind (sorted by key) its key, a count and the sums.
+    static func write(_ figures: [String: [Int64]], to w: inout ByteWriter) {
+        w.count(figures.count)
+        for key in figures.keys.sorted() {
+            w.string(key)
+            w.count(figures[key]!.count)
+            for v in figures[key]! { w.int(v) }
+        }
+    }
+
+    static func readFigures(_ r: inout ByteReader) throws(StateError) -> [String: [Int64]] {
+        var figures: [String: [Int64]] = [:]
+        for _ in 0..<(try r.count(limit: 1000)) {
+            let key = try r.string()
+            var values: [Int64] = []
+            for _ in 0..<(try r.count(limit: 10_000)) { values.append(try r.int()) }
+            figures[key] = values
+        }
+        return figures
     }
 }

@@ -16,6 +16,8 @@ public struct SignalMerger: Sendable {
     /// under this merger's rule version.
     var isGapEmitted = false
     let gapUnit: CalendarPeriod?
+    /// The configured platform and level kinds, in registry order (`SignalRegistry.kinds`).
+    let periodSignals: [any PeriodSignal]
 
     public init(rules: Rules, partitions: Int) {
         self.partitions = max(1, partitions)
@@ -23,6 +25,7 @@ public struct SignalMerger: Sendable {
         let units = PartitionEngine.signalUnits(rules)
         for unit in units { self.units[unit] = UnitMerge(partitions: self.partitions) }
         gapUnit = rules.signals.benefitGap == nil ? nil : units.first
+        periodSignals = rules.signals.periodSignals
     }
 
     /// One partial, in log order; appends the warnings it makes due.
@@ -54,20 +57,12 @@ public struct SignalMerger: Sendable {
         var warnings: [SignalWarning] = []
         let judge = PeriodJudge(
             rules: rules, unit: unit, index: index, current: period, previous: previous)
-        let signals = rules.rules.signals
         if gapUnit == unit, !isGapEmitted, let earliest = period.earliestOfVersion {
             isGapEmitted = true
             warnings += judge.benefitGaps(at: Instant(millis: earliest))
         }
-        if let rule = signals.preferenceShift, rule.period == unit, let w = judge.preferenceShift(rule) {
-            warnings.append(w)
-        }
-        if let rule = signals.ltvSwing, rule.period == unit { warnings += judge.ltvSwings(rule) }
-        if let rule = signals.behaviorDominance, rule.period == unit, let w = judge.dominance(rule) {
-            warnings.append(w)
-        }
-        if let rule = signals.levelStagnation, rule.period == unit {
-            warnings += judge.stagnation(rule, streaks: &merge.streaks)
+        for signal in periodSignals where signal.unit == unit {
+            warnings += signal.judge(judge, state: &merge.states[type(of: signal).key, default: []])
         }
         for w in warnings { outputs.append(rules.warningRecord(w)) }
         merge.finish(index, period)
@@ -86,8 +81,8 @@ struct UnitMerge: Sendable {
     /// Before the first judged period (`next` nil): the smallest period index held.
     var lowest: Int64?
     var previous: MergedPeriod?
-    /// `level_stagnation` streak per level (index = level - 1).
-    var streaks: [Int] = []
+    /// Each kind's own merger state (`PeriodSignal.judge`), by kind key.
+    var states: [String: [Int]] = [:]
 
     init(partitions: Int) {
         snapshots = Array(repeating: [:], count: partitions)
@@ -163,6 +158,8 @@ struct MergedPeriod: Sendable {
     /// The earliest counted event of partials under the merger's rule version (`benefit_gap`).
     var earliestOfVersion: Int64?
     var levels: [SignalPartial.LevelFigures]
+    /// Plug-in kinds' sums by kind key, summed element by element over the partitions.
+    var figures: [String: [Int64]] = [:]
 
     init(index: Int64, levels: [SignalPartial.LevelFigures]) {
         self.index = index
@@ -174,6 +171,12 @@ struct MergedPeriod: Sendable {
             for d in 0..<3 { points[d] = points[d].saturatingAdd(s.points[d]) }
             events = events.saturatingAdd(s.events)
             if let e = s.earliestEvent { earliestEvent = min(earliestEvent ?? e, e) }
+            for (key, values) in s.figures {
+                var sum = figures[key] ?? []
+                if sum.count < values.count { sum += Array(repeating: 0, count: values.count - sum.count) }
+                for (i, v) in values.enumerated() { sum[i] = sum[i].saturatingAdd(v) }
+                figures[key] = sum
+            }
         }
         for (i, l) in s.levels.enumerated() where i < levels.count {
             levels[i].users = levels[i].users.saturatingAdd(l.users)

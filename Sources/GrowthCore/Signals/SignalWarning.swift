@@ -1,13 +1,18 @@
 /// One risk warning (SPEC §2 `growth.warnings`, §3 "Risk signals", §7 Signals): exactly one per
 /// (kind, subject, period); its id is a stable hash of those and the rule version.
 public struct SignalWarning: Sendable, Equatable {
-    public enum Kind: String, Sendable, CaseIterable {
-        case preferenceShift = "preference_shift"
-        case ltvSwing = "ltv_swing"
-        case behaviorDominance = "behavior_dominance"
-        case levelStagnation = "level_stagnation"
-        case churnRisk = "churn_risk"
-        case benefitGap = "benefit_gap"
+    /// The warning's `kind`: a signal kind's rules key (`SignalRegistry.kinds`); a plug-in kind
+    /// declares its own constant next to its type.
+    public struct Kind: RawRepresentable, Hashable, Sendable {
+        public var rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+
+        public static let preferenceShift = Kind(rawValue: "preference_shift")
+        public static let ltvSwing = Kind(rawValue: "ltv_swing")
+        public static let behaviorDominance = Kind(rawValue: "behavior_dominance")
+        public static let levelStagnation = Kind(rawValue: "level_stagnation")
+        public static let churnRisk = Kind(rawValue: "churn_risk")
+        public static let benefitGap = Kind(rawValue: "benefit_gap")
     }
 
     /// Who the warning is about; also the record key (`user_id`, `level:3`, `platform`, `rules`).
