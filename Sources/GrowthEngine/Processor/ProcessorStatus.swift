@@ -46,6 +46,7 @@ extension ProcessorStatus {
             "tasks_with_open_windows": tasksWithOpenWindows,
             "transactions_committed": transactionsCommitted,
             "transactions_aborted": transactionsAborted,
+            "rollbacks": rollbacks,
             "restored_records": restoredRecords,
             "users": users,
             "partials_produced": partialsProduced,
