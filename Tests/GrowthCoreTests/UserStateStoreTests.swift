@@ -18,7 +18,9 @@ import Testing
 
     @Test func rollbackRestoresExactlyThePreImages() {
         var store = InMemoryUserStateStore()
-        for (user, growth) in [("a", 1), ("b", 2), ("c", 3)] { store.put(Self.state(Int64(growth)), for: user, dirty: true) }
+        for (user, growth) in [("a", 1), ("b", 2), ("c", 3)] {
+            store.put(Self.state(Int64(growth)), for: user, dirty: true)
+        }
         store.commit()
         var a = store.take("a")!
         a.growth = 10

@@ -91,7 +91,8 @@ import Testing
         #expect(twice.nextOffsets == once.nextOffsets)
         let redoneCheckpoint = twice.checkpointRecords()
         #expect(Self.userStates(redoneCheckpoint) == Self.userStates(referenceCheckpoint))
-        guard case .checkpoint(let sealed) = redoneCheckpoint.last, case .checkpoint(let expected) = referenceCheckpoint.last
+        guard case .checkpoint(let sealed) = redoneCheckpoint.last,
+            case .checkpoint(let expected) = referenceCheckpoint.last
         else {
             Issue.record("a checkpoint ends with its sealing record")
             return
