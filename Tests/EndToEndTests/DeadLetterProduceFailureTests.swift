@@ -77,6 +77,9 @@ import Testing
         #expect(try env.waitUntilDone([instance]), "\(instance.log.suffix(2000))")
         #expect(instance.isRunning)
         #expect(instance.statusInt("transactions_aborted") >= 1, "nothing aborted: \(instance.status ?? [:])")
+        // The refusal shows at the checkpoint's first flush, before any sealing record: the
+        // tasks roll back in memory rather than re-reading the changelog (issue 12).
+        #expect(instance.statusInt("rollbacks") >= 1, "no in-memory rollback: \(instance.status ?? [:])")
 
         let consumed = instance.statusInt("consumed")
         #expect(consumed == env.records.count)
@@ -97,7 +100,8 @@ import Testing
         #expect(comparison.missing.count == 0 && comparison.unexpected.count == 0, "\(comparison.summary)")
         #expect(comparison.different.count == 0 && comparison.conflictingRepeats.count == 0, "\(comparison.summary)")
         print(
-            "[dead-letter faults] \(arrived.count) dead letters, \(instance.statusInt("transactions_aborted")) aborts; "
+            "[dead-letter faults] \(arrived.count) dead letters, \(instance.statusInt("transactions_aborted")) aborts, "
+                + "\(instance.statusInt("rollbacks")) in-memory rollbacks; "
                 + "outputs \(comparison.summary)")
         #expect(instance.stop() == 0)
     }

@@ -81,6 +81,9 @@ import Testing
 
         #expect(try env.waitUntilDone([instance]), "\(instance.log.suffix(2000))")
         #expect(instance.statusInt("transactions_aborted") >= 1, "the abortable error did not abort: \(instance.status ?? [:])")
+        print(
+            "[faults] \(instance.statusInt("transactions_aborted")) aborts, "
+                + "\(instance.statusInt("rollbacks")) in-memory rollbacks")
         try expectEqualToReplay(env, "faults")
         #expect(instance.stop() == 0)
     }

@@ -147,8 +147,8 @@ extension PartitionEngine {
         let shift = signals.preferenceShift.flatMap { $0.period == unit ? $0 : nil }
         let swing = signals.ltvSwing.flatMap { $0.period == unit ? $0 : nil }
         var levels = [SignalPartial.LevelFigures](repeating: .init(), count: rules.topLevel)
-        for user in users.keys.sorted() {
-            var s = users[user]!
+        for user in store.sortedIDs() {
+            var s = store.state(of: user)!
             let before = s.signals
             // A restored level above the rules' top (a rules change to fewer levels) counts at the top.
             let l = min(s.level, levels.count) - 1
@@ -171,8 +171,7 @@ extension PartitionEngine {
                 s.signals.spend.removeAll { $0.period < index - Int64(swing.lookback) + 1 }
             }
             if s.signals != before {
-                users[user] = s
-                dirty.insert(user)
+                store.put(s, for: user, dirty: true)
             }
         }
         pendingPartials.append(partial(unit, index, mark: .final, levels: levels))
@@ -200,7 +199,7 @@ extension PartitionEngine {
     func levelFigures(_ unit: CalendarPeriod, _ index: Int64) -> [SignalPartial.LevelFigures] {
         var levels = [SignalPartial.LevelFigures](repeating: .init(), count: rules.topLevel)
         let swing = rules.rules.signals.ltvSwing.flatMap { $0.period == unit ? $0 : nil }
-        for s in users.values where s.isActive {
+        for (_, s) in store.entries where s.isActive {
             let l = min(s.level, levels.count) - 1
             levels[l].users += 1
             if let swing, let e = s.signals.ltvEstimate(at: index, lookback: swing.lookback, perYear: unit.perYear),

@@ -8,19 +8,19 @@ extension PartitionEngine {
     static let partitionFiguresVersion: UInt8 = 3
 
     /// The user's encoded state; nil when the engine holds none (a tombstone).
-    public func encodedUserState(_ user: String) -> [UInt8]? { users[user]?.encode() }
+    public func encodedUserState(_ user: String) -> [UInt8]? { store.state(of: user)?.encode() }
 
     /// Replaces the user's state with a changelog record and re-arms its timers.
     public mutating func restoreUser(_ user: String, from bytes: [UInt8]) throws(StateError) {
         let s = try UserState(decoding: bytes)
-        users[user] = s
+        store.load(s, for: user)
         scheduled.removeValue(forKey: user)
         reschedule(user, s)
     }
 
     /// Forgets a user (a changelog tombstone).
     public mutating func removeUser(_ user: String) {
-        users.removeValue(forKey: user)
+        store.load(nil, for: user)
         scheduled.removeValue(forKey: user)
     }
 

@@ -41,13 +41,12 @@ extension PartitionEngine {
     mutating func fireUsers(through limit: Instant, into outputs: inout [OutputRecord]) {
         while let top = heap.top, top.due <= limit.millis {
             _ = heap.pop()
-            guard scheduled[top.user] == top.due, var s = users.removeValue(forKey: top.user) else { continue }
+            guard scheduled[top.user] == top.due, var s = store.take(top.user) else { continue }
             scheduled.removeValue(forKey: top.user)
             while let next = nextDue(s), next.time == top.due {
                 fire(next.kind, at: Instant(millis: next.time), user: top.user, &s, into: &outputs)
             }
-            users[top.user] = s
-            dirty.insert(top.user)
+            store.put(s, for: top.user, dirty: true)
             reschedule(top.user, s)
         }
     }
@@ -125,12 +124,11 @@ extension PartitionEngine {
     }
 
     mutating func fireBenefitPeriod(_ period: BenefitPeriod, at t: Instant, into outputs: inout [OutputRecord]) {
-        for user in users.keys.sorted() where users[user]!.isActive {
-            var s = users.removeValue(forKey: user)!
+        for user in store.sortedIDs() where store.state(of: user)!.isActive {
+            var s = store.take(user)!
             let before = outputs.count
             rules.periodStarted(period, user: user, &s, at: t, into: &outputs)
-            if outputs.count != before { dirty.insert(user) }
-            users[user] = s
+            store.put(s, for: user, dirty: outputs.count != before)
         }
     }
 }

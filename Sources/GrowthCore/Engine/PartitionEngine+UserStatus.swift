@@ -71,7 +71,7 @@ public struct UserStatus: Sendable, Equatable, Encodable {
 extension PartitionEngine {
     /// The user's status, or nil when this partition holds no state for the user.
     public func status(ofUser user: String) -> UserStatus? {
-        guard let s = users[user] else { return nil }
+        guard let s = store.state(of: user) else { return nil }
         let r = rules
         let clock = r.clock
         let now = watermark
@@ -156,14 +156,14 @@ extension PartitionEngine {
 
     /// Encoded state bytes of this partition's users, estimated from up to `sample` users.
     public func stateBytesEstimate(sample: Int = 256) -> Int {
-        guard !users.isEmpty else { return 0 }
+        guard store.count > 0 else { return 0 }
         var bytes = 0
         var seen = 0
-        for (user, state) in users {
+        for (user, state) in store.entries {
             bytes += state.encode().count + user.utf8.count
             seen += 1
             if seen >= sample { break }
         }
-        return bytes * users.count / seen
+        return bytes * store.count / seen
     }
 }

@@ -12,13 +12,14 @@ public struct PartitionEngine: Sendable {
         case refused(DecodeError)
     }
 
-    public private(set) var rules: EngineRules
+    public internal(set) var rules: EngineRules
     public let partition: Int
-    var users: [String: UserState] = [:]
+    /// The users' states (issue 12: behind `UserStateStore`; the one implementation held
+    /// concretely, so the hot path has no dynamic dispatch).
+    var store = InMemoryUserStateStore()
     /// The due time each user is queued under in `heap` (older entries are stale).
     var scheduled: [String: Int64] = [:]
     var heap = TimerHeap()
-    var dirty: Set<String> = []
     public internal(set) var watermark: Instant?
     /// The highest valid event time seen.
     public internal(set) var maxEventTime: Instant?
@@ -36,16 +37,19 @@ public struct PartitionEngine: Sendable {
     var signalPeriodCache: [(start: Int64, end: Int64, index: Int64)] = []
     /// Dedup ids evicted within the horizon to bound memory (`UserState.dedupCapacity`).
     public internal(set) var dedupEvictions = 0
+    /// The partition-level fields as of the last `checkpointCommitted()` (or of `init`).
+    var checkpoint: PartitionCheckpoint?
 
     public init(rules: Rules, partition: Int) {
         self.rules = EngineRules(rules)
         self.partition = partition
         signalUnits = Self.signalUnits(rules)
+        checkpoint = PartitionCheckpoint(self)
     }
 
-    public var userCount: Int { users.count }
+    public var userCount: Int { store.count }
 
-    public func userState(_ user: String) -> UserState? { users[user] }
+    public func userState(_ user: String) -> UserState? { store.state(of: user) }
 
     /// Counts one decoded event (SPEC §4): refuses it when more than `max_future_skew` ahead
     /// of both the watermark and its record's timestamp (`recordTimestamp`, epoch ms: the Kafka
@@ -83,8 +87,9 @@ public struct PartitionEngine: Sendable {
     private mutating func count(_ event: Event, into outputs: inout [OutputRecord]) -> Disposition {
         let t = event.occurredAt
         let user = event.userID
-        var s = users.removeValue(forKey: user) ?? UserState(ruleVersion: rules.version)
-        defer { users[user] = s }
+        var s = store.take(user) ?? UserState(ruleVersion: rules.version)
+        var isCounted = false
+        defer { store.put(s, for: user, dirty: isCounted) }
         if let seen = s.seenEvents[event.eventID], t.millis.saturatingSubtract(seen).magnitude <= rules.dedupHorizon {
             return .duplicate
         }
@@ -105,7 +110,7 @@ public struct PartitionEngine: Sendable {
         dedupEvictions += s.rememberCounted(
             event.eventID, at: t.millis, horizonStart: dedupForgetBefore)
         recordSignals(event, dimension: dimension, points: points, user: user, &s, into: &outputs)
-        dirty.insert(user)
+        isCounted = true
         reschedule(user, s)
         return .counted
     }
@@ -185,26 +190,21 @@ public struct PartitionEngine: Sendable {
     public mutating func closeIdleWindows(into outputs: inout [OutputRecord]) {
         guard let seen = maxEventTime else { return emitProvisionalPartials() }
         advanceWatermark(to: seen, into: &outputs)
-        for user in users.keys.sorted() where !(users[user]?.windows.isEmpty ?? true) {
-            var s = users.removeValue(forKey: user)!
+        for user in store.sortedIDs() where !(store.state(of: user)?.windows.isEmpty ?? true) {
+            var s = store.take(user)!
             while let w = s.windows.first {
                 let end = w.start + .milliseconds(rules.windowSize)
                 if idleClosedUntil.map({ end > $0 }) ?? true { idleClosedUntil = end }
                 closeFirstWindow(user: user, &s, into: &outputs)
             }
-            users[user] = s
-            dirty.insert(user)
+            store.put(s, for: user, dirty: true)
             reschedule(user, s)
         }
         emitProvisionalPartials()
     }
 
     /// Users whose state changed since the last call, sorted (one changelog record each).
-    public mutating func takeDirtyUsers() -> [String] {
-        let result = dirty.sorted()
-        dirty.removeAll(keepingCapacity: true)
-        return result
-    }
+    public mutating func takeDirtyUsers() -> [String] { store.takeDirty() }
 
     /// A new rule version (SPEC §4 `rules_changed`): every user whose state was evaluated under
     /// another version is re-evaluated at the watermark; nothing granted is granted again.
@@ -217,11 +217,10 @@ public struct PartitionEngine: Sendable {
             signalAggregates = signalAggregates.filter { signalUnits.contains($0.key.unit) }
         }
         let at = watermark ?? maxEventTime ?? Instant(millis: 0)
-        for user in users.keys.sorted() where users[user]!.ruleVersion != rules.version {
-            var s = users.removeValue(forKey: user)!
+        for user in store.sortedIDs() where store.state(of: user)!.ruleVersion != rules.version {
+            var s = store.take(user)!
             rules.reevaluate(user: user, &s, at: at, into: &outputs)
-            users[user] = s
-            dirty.insert(user)
+            store.put(s, for: user, dirty: true)
             reschedule(user, s)
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import GrowthCore
 import GrowthKafka
+import Logging
 
 extension Processor {
     /// One checkpoint, in numbered steps (SPEC §4 "Exactly once"):
@@ -35,6 +36,7 @@ extension Processor {
                     topic: configuration.topics.partials, partition: MergerTask.partition, key: mark.key, value: mark.value)
             }
             try flushChecked()
+            isSealInTransaction = !seals.isEmpty
             for (partition, seal) in seals { try produceChangelog(seal, partition: partition) }
             try flushChecked()
             var offsets: [KafkaTopicPartitionOffset] = []
@@ -53,6 +55,7 @@ extension Processor {
             try producer.sendOffsetsToTransaction(offsets, groupMetadata: consumer.groupMetadata())
             try timedCommit(since: started)
             isInTransaction = false
+            isSealInTransaction = false
             let committedAt = Int64((Date().timeIntervalSince1970 * 1000).rounded())
             for partition in dirty {
                 for timestamp in tasks[partition]!.processedTimestamps { status.latency.record(committedAt - timestamp) }
@@ -112,7 +115,9 @@ extension Processor {
         }
     }
 
-    /// Abort and rewind, or stop on a fatal error.
+    /// Abort and rewind, or stop on a fatal error. The tasks roll back in memory to their last
+    /// committed checkpoint (issue 12), unless the aborted transaction held a sealing record:
+    /// then they are restored from the changelog, as on an assignment.
     func recover(from error: KafkaError) throws {
         if error.isFatal || producer.fatalError != nil {
             throw ProcessorError(
@@ -130,15 +135,41 @@ extension Processor {
         status.transactionsAborted += 1
         probe?.transactionAborted()
         let partitions = tasks.keys.sorted()
-        // The rewound work is redone by the restored tasks: keep only what was committed.
-        for task in tasks.values { retiredCounters.add(task.committedCounters) }
-        tasks = [:]
         // Idle time is measured from records that arrive after the rewind, not before it.
         lastActivity = [:]
         blockedSince = [:]
-        var offsets = try restoreTasks(partitions)
+        var offsets: [KafkaTopicPartitionOffset]
+        if isSealInTransaction {
+            // The rewound work is redone by the restored tasks: keep only what was committed.
+            for task in tasks.values { retiredCounters.add(task.committedCounters) }
+            tasks = [:]
+            offsets = try restoreTasks(partitions)
+        } else {
+            offsets = rollBackTasks(partitions)
+        }
+        isSealInTransaction = false
         if mergerTask != nil { offsets.append(try restoreMerger()) }
         try consumer.seek(offsets)
+    }
+
+    /// Rolls every task back in memory to its last committed checkpoint; returns where their
+    /// inputs resume (the checkpointed offsets).
+    func rollBackTasks(_ partitions: [Int32]) -> [KafkaTopicPartitionOffset] {
+        var starts: [KafkaTopicPartitionOffset] = []
+        for partition in partitions {
+            tasks[partition]!.rollBack(rules: configuration.rules)
+            for role in InputRole.allCases {
+                let tp = KafkaTopicPartition(configuration.topics.name(of: role), partition)
+                starts.append(
+                    KafkaTopicPartitionOffset(tp, offset: tasks[partition]!.nextOffsets[role] ?? KafkaOffset.beginning))
+            }
+            lastActivity[partition] = clock.now
+        }
+        status.rollbacks += 1
+        logger.info(
+            "rolled tasks \(partitions) back to their last checkpoint in memory",
+            metadata: Logger.metadata([.partitions: "\(partitions)"]))
+        return starts
     }
 
     func snapshot() -> ProcessorStatus {

@@ -66,14 +66,15 @@ extension Processor {
     func restoreTasks(_ partitions: [Int32]) throws -> [KafkaTopicPartitionOffset] {
         guard !partitions.isEmpty else { return [] }
         let started = clock.now
-        let restored = try readChangelog(partitions)
+        var restored = try readChangelog(partitions)
         var starts: [KafkaTopicPartitionOffset] = []
         var records = 0
         var bytes = 0
         for partition in partitions {
             var task = StreamTask<Engine>(
                 partition: partition, partitionCount: partitionCount, rules: configuration.rules, decoder: decoder)
-            let state = restored[partition] ?? ChangelogRestore()
+            // Taken out, so each partition's encoded states go once its task holds them decoded.
+            let state = restored.removeValue(forKey: partition) ?? ChangelogRestore()
             try task.restore(from: state, rules: configuration.rules)
             records += state.recordsRead
             bytes += state.bytesRead

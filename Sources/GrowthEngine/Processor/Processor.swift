@@ -17,6 +17,10 @@ public final class Processor<Engine: TaskEngine> {
     var outputPartitions: [OutputTopic: Int] = [:]
     var deadLetterPartitions = 1
     var isInTransaction = false
+    /// A checkpoint (sealing) record went out in the open transaction: an abort then rewinds
+    /// by re-reading the changelog, since a broker that shows aborted records would make a
+    /// later restore apply it (`recover(from:)`).
+    var isSealInTransaction = false
     var status = ProcessorStatus()
     /// Input role by topic identity; nil for the partials topic (the merger's input).
     var roleByTopic: [Int: (InputRole, InputTopic?)?] = [:]

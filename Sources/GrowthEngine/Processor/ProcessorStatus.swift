@@ -7,6 +7,9 @@ public struct ProcessorStatus: Sendable {
     public var outputs: [OutputTopic: Int] = [:]
     public var transactionsCommitted = 0
     public var transactionsAborted = 0
+    /// Aborts rewound by an in-memory rollback of the tasks (issue 12) rather than a
+    /// changelog re-read.
+    public var rollbacks = 0
     public var restoredRecords = 0
     public var restoreSeconds = 0.0
     public var ownedPartitions: [Int32] = []
@@ -43,6 +46,7 @@ extension ProcessorStatus {
             "tasks_with_open_windows": tasksWithOpenWindows,
             "transactions_committed": transactionsCommitted,
             "transactions_aborted": transactionsAborted,
+            "rollbacks": rollbacks,
             "restored_records": restoredRecords,
             "users": users,
             "partials_produced": partialsProduced,

@@ -36,6 +36,13 @@ public struct StreamTask<Engine: TaskEngine> {
     public private(set) var processedTimestamps: [Int64] = []
     /// An event was counted since the last idle close, so windows may be open.
     public private(set) var hasOpenWindows = false
+    /// What a rollback returns to (`rollBack`): the last committed checkpoint's offsets and
+    /// open-window flag, whether records of `sequence` went out since, and whether a
+    /// checkpoint committed since the restore (then the restore's rules change is in it).
+    private var committedNextOffsets: [InputRole: Int64] = [:]
+    private var committedHasOpenWindows = false
+    private var isSequenceUsed = false
+    private var hasCommittedSinceRestore = false
 
     public init(partition: Int32, partitionCount: Int, rules: Rules, decoder: EventDecoder) {
         self.partition = partition
@@ -44,7 +51,6 @@ public struct StreamTask<Engine: TaskEngine> {
         engine = Engine(rules: rules, partition: Int(partition))
     }
 
-    /// Installs restored state (SPEC §4: restore before processing).
     /// Installs restored state (SPEC §4: restore before processing) and re-evaluates users
     /// saved under another rule version; what that emits goes out with the next actions.
     public mutating func restore(from restored: ChangelogRestore, rules: Rules) throws {
@@ -57,6 +63,15 @@ public struct StreamTask<Engine: TaskEngine> {
         abandoned = restored.abandonedSequences
         hasOpenWindows = engine.hasOpenWindows
         _ = engine.takeDirtyUsers()
+        engine.checkpointCommitted()
+        committedNextOffsets = nextOffsets
+        committedHasOpenWindows = hasOpenWindows
+        applyRulesChange(rules)
+    }
+
+    /// The restore's rules change (SPEC §4 `rules_changed`): users saved under another version
+    /// are re-evaluated; what that emits goes out with the next actions.
+    private mutating func applyRulesChange(_ rules: Rules) {
         var outputs: [OutputRecord] = []
         engine.applyRulesChange(to: rules, into: &outputs)
         let partials = engine.takePartials()
@@ -209,6 +224,7 @@ public struct StreamTask<Engine: TaskEngine> {
 
     /// The changelog records of this checkpoint: changed users, then the sealing record.
     public mutating func checkpointRecords() -> [ChangelogRecord] {
+        isSequenceUsed = true
         var records = engine.takeDirtyUsers().sorted().map { user in
             ChangelogRecord.user(id: user, sequence: sequence, state: engine.encodedUserState(user))
         }
@@ -222,6 +238,11 @@ public struct StreamTask<Engine: TaskEngine> {
 
     /// After the transaction holding `checkpointRecords()` committed.
     public mutating func checkpointCommitted() {
+        engine.checkpointCommitted()
+        committedNextOffsets = nextOffsets
+        committedHasOpenWindows = hasOpenWindows
+        isSequenceUsed = false
+        hasCommittedSinceRestore = true
         committedCounters = counters
         processedTimestamps.removeAll(keepingCapacity: true)
         sequence += 1
@@ -236,5 +257,29 @@ public struct StreamTask<Engine: TaskEngine> {
             buffers[index].removeAll()
             heads[index] = 0
         }
+    }
+
+    /// An aborted transaction (SPEC §4 "Exactly once"): back to the last committed checkpoint
+    /// in memory, as a changelog restore would: the engine's state, the input offsets (the
+    /// consumer is sought back to them), the counters, nothing buffered or pending. A sequence
+    /// whose records went out in the aborted transaction is declared abandoned by the next
+    /// checkpoint. Only valid while the aborted transaction holds no checkpoint (sealing)
+    /// record: on a broker that shows aborted records, a later restore would apply it.
+    public mutating func rollBack(rules: Rules) {
+        dropBuffered()
+        engine.rollBackToCheckpoint()
+        nextOffsets = committedNextOffsets
+        counters = committedCounters
+        processedTimestamps.removeAll(keepingCapacity: true)
+        pendingActions = []
+        isDirty = false
+        hasOpenWindows = committedHasOpenWindows
+        if isSequenceUsed {
+            abandoned.append(sequence)
+            sequence += 1
+            isSequenceUsed = false
+        }
+        // Back to the restored state: its rules change is redone (the aborted one emitted it).
+        if !hasCommittedSinceRestore { applyRulesChange(rules) }
     }
 }

@@ -24,6 +24,12 @@ public protocol TaskEngine {
     mutating func restore(user: String, from bytes: [UInt8]) throws
     func encodedPartitionState() -> [UInt8]
     mutating func restorePartitionState(from bytes: [UInt8]) throws
+    /// The current state becomes what `rollBackToCheckpoint()` returns to (after a commit
+    /// or a restore).
+    mutating func checkpointCommitted()
+    /// Returns to the state at the last `checkpointCommitted()` (an aborted transaction, SPEC
+    /// §4 "Exactly once"), costing what changed since, not a changelog re-read.
+    mutating func rollBackToCheckpoint()
     var userCount: Int { get }
     /// Whether any user holds an open window (asked once after a restore).
     var hasOpenWindows: Bool { get }
