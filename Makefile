@@ -8,7 +8,7 @@ DEBUG_BIN := .build/debug/growthstream
 OUT ?= .build/out
 BIN ?= $(DEBUG_BIN)
 
-.PHONY: deps demo test build bench fuzz fuzz-engine fuzz-engine-run format clean replay-check replay-digest
+.PHONY: deps demo test build bench fuzz fuzz-engine fuzz-engine-run format clean replay-check replay-digest lint
 
 ## deps: librdkafka (C client + mock cluster header), kcat (interop tests), jsonschema (schema checks),
 ## confluent-kafka 2.16.1 (only its bundled librdkafka: scripts/txn_broker.py, the committed-view tests)
@@ -33,8 +33,11 @@ demo: build
 	$(RELEASE_BIN) demo --rules rules/default.yaml --topics-dir topics
 
 ## test: every test (unit, embedded-broker, multi-process) and the schema check of replay's outputs
-test: deps
-	$(SWIFT) build --build-tests
+test: deps lint
+	@mkdir -p .build
+	$(SWIFT) build --build-tests 2>&1 | tee .build/build.log; test $${PIPESTATUS[0]} -eq 0
+	@if grep -E "^$(CURDIR)/(Sources|Tests)/.*: warning:" .build/build.log; then \
+	  echo "warnings in project code (above): fix them"; exit 1; fi
 	timeout 1800 $(SWIFT) test --skip-build 2>&1 | tee .build/test.log; test $${PIPESTATUS[0]} -eq 0
 	$(MAKE) --no-print-directory replay-check BIN=$(DEBUG_BIN)
 	$(MAKE) --no-print-directory replay-digest BIN=$(DEBUG_BIN)
@@ -95,8 +98,13 @@ fuzz-engine-run:
 	  -timeout=60 -print_final_stats=1 -artifact_prefix=$(FUZZ_DIR)/engine-findings/ \
 	  $(FUZZ_DIR)/engine-corpus $(FUZZ_DIR)/engine-seeds
 
+## format / lint: .swift-format (4 spaces, 120 columns); `make test` fails on any lint finding
+FORMAT_PATHS := Package.swift Sources Tests Fuzz/Package.swift Fuzz/Sources
 format:
-	$(SWIFT) format --in-place --recursive Sources Tests
+	$(SWIFT) format --in-place --recursive $(FORMAT_PATHS)
+
+lint:
+	$(SWIFT) format lint --strict --recursive $(FORMAT_PATHS)
 
 clean:
 	rm -rf .build

@@ -39,7 +39,9 @@ let package = Package(
         ),
         .target(
             name: "GrowthTools",
-            dependencies: ["GrowthEngine", "GrowthCore", "GrowthKafka", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "GrowthEngine", "GrowthCore", "GrowthKafka", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         .target(
@@ -70,7 +72,8 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
-            name: "GrowthEngineTests", dependencies: ["GrowthEngine", "GrowthCore", "GrowthTools"], exclude: ["Fixtures"],
+            name: "GrowthEngineTests", dependencies: ["GrowthEngine", "GrowthCore", "GrowthTools"],
+            exclude: ["Fixtures"],
             swiftSettings: strict
         ),
         .testTarget(name: "GrowthKafkaTests", dependencies: ["GrowthKafka"], swiftSettings: strict),

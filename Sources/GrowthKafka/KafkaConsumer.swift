@@ -45,8 +45,8 @@ public final class KafkaConsumer: @unchecked Sendable {
         let box = RebalanceBox(handler: rebalanceHandler)
         rebalance = box
         client = try RDKafkaClient(
-            kind: .consumer, configuration: configuration.base, extra: configuration.extra(), logHandler: logHandler
-            , rebalance: box
+            kind: .consumer, configuration: configuration.base, extra: configuration.extra(), logHandler: logHandler,
+            rebalance: box
         ) { conf in
             rd_kafka_conf_set_rebalance_cb(conf, kafkaRebalanceTrampoline)
         }

@@ -1,7 +1,9 @@
 /// Group consumer settings. Each typed property names the librdkafka property it sets.
 public struct KafkaConsumerConfiguration: Sendable {
     public enum AssignmentStrategy: String, Sendable {
-        case range, roundRobin = "roundrobin", cooperativeSticky = "cooperative-sticky"
+        case range
+        case roundRobin = "roundrobin"
+        case cooperativeSticky = "cooperative-sticky"
     }
 
     public var base: KafkaConfiguration

@@ -86,12 +86,13 @@ public struct KafkaError: Error, Sendable, CustomStringConvertible {
         _ err: rd_kafka_resp_err_t, _ context: String, file: String = #fileID, line: Int = #line
     ) -> KafkaError {
         let code = Code(err)
-        let retriable: Bool = switch code {
-        case .timedOut, .queueFull, .notCoordinator, .coordinatorNotAvailable, .coordinatorLoadInProgress,
-            .notLeaderForPartition, .requestTimedOut, .notEnoughReplicas, .concurrentTransactions:
-            true
-        default: false
-        }
+        let retriable: Bool =
+            switch code {
+            case .timedOut, .queueFull, .notCoordinator, .coordinatorNotAvailable, .coordinatorLoadInProgress,
+                .notLeaderForPartition, .requestTimedOut, .notEnoughReplicas, .concurrentTransactions:
+                true
+            default: false
+            }
         return KafkaError(
             code: code, reason: "\(context): \(String(cString: rd_kafka_err2str(err)))",
             isFatal: code == .fatal, isRetriable: retriable, file: file, line: line)

@@ -59,7 +59,9 @@ public struct KafkaMessage {
             var name: UnsafePointer<CChar>? = nil
             var value: UnsafeRawPointer? = nil
             var size = 0
-            guard rd_kafka_header_get_all(headers, index, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR else { break }
+            guard rd_kafka_header_get_all(headers, index, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR else {
+                break
+            }
             let bytes = value.map { Array(UnsafeRawBufferPointer(start: $0, count: size)) }
             result.append(KafkaHeader(name.map { String(cString: $0) } ?? "", bytes))
             index += 1

@@ -33,7 +33,8 @@ public struct KafkaProducerConfiguration: Sendable {
     func extra() -> [String: String] {
         var extra: [String: String] = [
             "enable.idempotence": String(isIdempotent || transactionalID != nil),
-            "linger.ms": String(linger.components.seconds * 1000 + linger.components.attoseconds / 1_000_000_000_000_000),
+            "linger.ms": String(
+                linger.components.seconds * 1000 + linger.components.attoseconds / 1_000_000_000_000_000),
             "message.max.bytes": String(messageMaxBytes),
         ]
         if let transactionalID {
@@ -144,7 +145,8 @@ public final class KafkaProducer: @unchecked Sendable {
         let result: Result<Void, KafkaError> = withOptionalBytes(key) { k in
             withOptionalBytes(value) { v in
                 Result { () throws(KafkaError) in
-                    try send(topic: topic, partition: partition, key: k, value: v, headers: headers, timestamp: timestamp)
+                    try send(
+                        topic: topic, partition: partition, key: k, value: v, headers: headers, timestamp: timestamp)
                 }
             }
         }

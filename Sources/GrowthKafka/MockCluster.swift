@@ -2,9 +2,21 @@ import CRdKafka
 
 /// Kafka protocol request types, for fault injection on the embedded broker.
 public enum KafkaAPIKey: Int16, Sendable {
-    case produce = 0, fetch = 1, listOffsets = 2, metadata = 3, offsetCommit = 8, offsetFetch = 9
-    case findCoordinator = 10, joinGroup = 11, heartbeat = 12, leaveGroup = 13, syncGroup = 14
-    case initProducerID = 22, addPartitionsToTxn = 24, addOffsetsToTxn = 25, endTxn = 26
+    case produce = 0
+    case fetch = 1
+    case listOffsets = 2
+    case metadata = 3
+    case offsetCommit = 8
+    case offsetFetch = 9
+    case findCoordinator = 10
+    case joinGroup = 11
+    case heartbeat = 12
+    case leaveGroup = 13
+    case syncGroup = 14
+    case initProducerID = 22
+    case addPartitionsToTxn = 24
+    case addOffsetsToTxn = 25
+    case endTxn = 26
     case txnOffsetCommit = 28
 }
 
@@ -58,7 +70,9 @@ public final class MockCluster: @unchecked Sendable {
     /// The next `errors.count` requests of this type (to any broker) fail with these codes.
     public func pushRequestErrors(_ api: KafkaAPIKey, _ errors: [KafkaError.Code]) {
         let codes = errors.map(\.rd)
-        codes.withUnsafeBufferPointer { rd_kafka_mock_push_request_errors_array(cluster, api.rawValue, $0.count, $0.baseAddress) }
+        codes.withUnsafeBufferPointer {
+            rd_kafka_mock_push_request_errors_array(cluster, api.rawValue, $0.count, $0.baseAddress)
+        }
     }
 
     /// Forgets pending injected errors for this request type.

@@ -30,7 +30,12 @@ final class RDKafkaCallbacks: Sendable {
     }
 
     /// Takes the first delivery failure since the last call.
-    func takeDeliveryFailure() -> KafkaError? { firstFailure.withLock { e in defer { e = nil }; return e } }
+    func takeDeliveryFailure() -> KafkaError? {
+        firstFailure.withLock { e in
+            defer { e = nil }
+            return e
+        }
+    }
 
     init(logHandler: @escaping @Sendable (KafkaLogLine) -> Void, rebalance: RebalanceBox?) {
         self.logHandler = logHandler
@@ -135,7 +140,7 @@ func string(fromCBuffer buffer: [CChar]) -> String {
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif

@@ -82,7 +82,8 @@ public final class ProcessorMetricsExporter: Sendable {
                 s.records(p.counters, labels: ["partition": partition], factory)
                 s.gauge("growthstream_partition_users", ["partition": partition], value: Double(p.users), factory)
                 s.gauge(
-                    "growthstream_partition_state_bytes", ["partition": partition], value: Double(p.stateBytes), factory)
+                    "growthstream_partition_state_bytes", ["partition": partition], value: Double(p.stateBytes), factory
+                )
                 stateBytes += p.stateBytes
                 for (role, lag) in p.lag {
                     s.gauge(
@@ -125,7 +126,9 @@ extension ProcessorMetricsExporter.ExportState {
     ) {
         let key = Self.key(name, labels)
         let (counter, last) =
-            counters[key] ?? (CoreMetrics.Counter(label: name, dimensions: Self.dimensions(labels), factory: factory), 0)
+            counters[key] ?? (
+                CoreMetrics.Counter(label: name, dimensions: Self.dimensions(labels), factory: factory), 0
+            )
         if value >= last {
             if value > last { counter.increment(by: value - last) }
         } else {

@@ -28,7 +28,8 @@ public struct StatusHTTPServer: Sendable {
         let router = Router()
         router.get("/health/live") { _, _ in Self.json(.ok, ["status": "live"]) }
         router.get("/health/ready") { _, _ in
-            probe.isReady ? Self.json(.ok, ["status": "ready"]) : Self.json(.serviceUnavailable, ["status": "restoring"])
+            probe.isReady
+                ? Self.json(.ok, ["status": "ready"]) : Self.json(.serviceUnavailable, ["status": "restoring"])
         }
         let guarded = router.group().add(middleware: BearerTokenMiddleware(token: token))
         guarded.get("/metrics") { _, _ in

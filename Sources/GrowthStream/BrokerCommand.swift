@@ -1,9 +1,9 @@
 import ArgumentParser
 import Foundation
-import Synchronization
-import UnixSignals
 import GrowthEngine
 import GrowthKafka
+import Synchronization
+import UnixSignals
 
 /// `growthstream broker`: the embedded Kafka-protocol broker for development (SPEC §5).
 struct BrokerCommand: AsyncParsableCommand {
@@ -30,7 +30,8 @@ struct BrokerCommand: AsyncParsableCommand {
         if createTopics {
             for contract in try TopicContracts.load(directory: topicOptions.topicsDir) {
                 let name = contract.name(prefix: topicOptions.topicPrefix, appID: topicOptions.appID)
-                try cluster.createTopic(name, partitions: contract.partitions, replicationFactor: contract.replicationFactor)
+                try cluster.createTopic(
+                    name, partitions: contract.partitions, replicationFactor: contract.replicationFactor)
                 standardError("created \(name) (\(contract.partitions) partitions)\n")
             }
         }

@@ -26,7 +26,10 @@ struct DemoCommand: AsyncParsableCommand {
     var days: Int = WorkloadConfig.demo.days
     @Option(help: "Input events (the embedded broker keeps only ~5 MB per partition: about 40k events fit).")
     var events: Int = WorkloadConfig.demo.events
-    @Option(help: "Seconds without new input after which a partition's windows close (overrides the rules' idle_close for the demo).")
+    @Option(
+        help:
+            "Seconds without new input after which a partition's windows close (overrides the rules' idle_close for the demo)."
+    )
     var idleCloseSeconds: Int = 3
     @Option(help: "Log level of the processor.") var logLevel: String = "warning"
     @Option(help: "Serve the status endpoints on HOST:PORT, :PORT or PORT while the demo runs (as run --http).")

@@ -64,7 +64,8 @@ struct GenerateCommand: ParsableCommand {
             throw ValidationError("--utc-offset must look like +08:00, -05:30 or Z: \(utcOffset)")
         }
         if bootstrapServers != nil && output != "-" {
-            throw ValidationError("--output and --bootstrap-servers exclude each other: JSONL goes to a file, or records to Kafka")
+            throw ValidationError(
+                "--output and --bootstrap-servers exclude each other: JSONL goes to a file, or records to Kafka")
         }
         if bootstrapServers == nil && !properties.isEmpty {
             throw ValidationError("--kafka needs --bootstrap-servers")
@@ -118,7 +119,8 @@ struct GenerateCommand: ParsableCommand {
             standardError("growthstream generate: \(error); are the topics created (growthstream topics create)?\n")
             throw ExitCode(1)
         }
-        standardError("produced \(sent) records to \(bootstrapServers) (\(names.orders), \(names.content), \(names.shares))\n")
+        standardError(
+            "produced \(sent) records to \(bootstrapServers) (\(names.orders), \(names.content), \(names.shares))\n")
     }
 
     static func openOutput(_ path: String) throws -> FileHandle {

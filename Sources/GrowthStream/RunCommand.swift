@@ -48,7 +48,10 @@ struct RunCommand: AsyncParsableCommand {
             """)
     var http: String = EnvironmentDefaults.string("GROWTHSTREAM_HTTP", "")
 
-    @Option(help: "Write the processor's status as JSON to this file after every checkpoint; off if empty (env GROWTHSTREAM_STATUS_FILE).")
+    @Option(
+        help:
+            "Write the processor's status as JSON to this file after every checkpoint; off if empty (env GROWTHSTREAM_STATUS_FILE)."
+    )
     var statusFile: String = EnvironmentDefaults.string("GROWTHSTREAM_STATUS_FILE", "")
 
     func validate() throws {
@@ -112,7 +115,8 @@ struct RunCommand: AsyncParsableCommand {
             metadata: Logger.metadata([
                 .rules: "\(rules)", .ruleVersion: "\(config.rules.version)", .appID: "\(topics.appID)",
                 .instanceID: "\(instanceID)", .topicPrefix: "\(topics.topicPrefix)",
-                .commitIntervalMs: "\(commitIntervalMs)", .maxBatch: "\(maxBatch)", .taskIdleMs: "\(taskIdleMs)", .http: "\(http.map(\.description) ?? "off")",
+                .commitIntervalMs: "\(commitIntervalMs)", .maxBatch: "\(maxBatch)", .taskIdleMs: "\(taskIdleMs)",
+                .http: "\(http.map(\.description) ?? "off")",
                 .httpToken: "\(hasToken ? "*****" : "none")",
             ]))
     }

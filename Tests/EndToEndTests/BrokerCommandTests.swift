@@ -12,7 +12,10 @@ import Testing
         _ = FileManager.default.createFile(atPath: log, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: RepositoryPaths.binary)
-        process.arguments = ["broker", "--brokers", "1", "--port-file", portFile, "--create-topics", "--topics-dir", RepositoryPaths.topics]
+        process.arguments = [
+            "broker", "--brokers", "1", "--port-file", portFile, "--create-topics", "--topics-dir",
+            RepositoryPaths.topics,
+        ]
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         process.standardOutput = handle
         process.standardError = handle
@@ -28,7 +31,8 @@ import Testing
     @Test(arguments: [SIGTERM, SIGINT]) func stopsCleanlyOnTheSignal(_ signal: Int32) throws {
         let scratch = try RepositoryPaths.scratch("broker-\(signal)")
         let (process, portFile, log) = try startBroker(scratch)
-        let bootstrap = try String(contentsOfFile: portFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let bootstrap = try String(contentsOfFile: portFile, encoding: .utf8).trimmingCharacters(
+            in: .whitespacesAndNewlines)
         #expect(bootstrap.hasPrefix("127.0.0.1:"))
         let admin = try KafkaAdmin(configuration: KafkaConfiguration(bootstrapServers: bootstrap), logHandler: { _ in })
         #expect(try admin.listTopics()["growth.orders"] == 6)

@@ -18,7 +18,10 @@ import Testing
         let done = try env.waitUntilDone([instance])
         #expect(done, "processor did not finish: \(instance.log.suffix(3000))")
         let (comparison, dead, _) = try env.compareWithReplay()
-        #expect(comparison.isEqual, "\(comparison.summary); missing \(comparison.missing.prefix(5)) different \(comparison.different.prefix(5))")
+        #expect(
+            comparison.isEqual,
+            "\(comparison.summary); missing \(comparison.missing.prefix(5)) different \(comparison.different.prefix(5))"
+        )
         #expect(comparison.expectedCount > 1000)
         #expect(dead.kafka == dead.replay)
         print("[bulk load, \(stamping)] \(comparison.summary); dead letters \(dead.kafka)")

@@ -59,7 +59,9 @@ import Testing
         #expect(instance.stop() == 0)
         let viewStarted = ContinuousClock.now
         let check = try env.checkCommittedView()
-        print("[txn crash] committed view of \(check.view.committedCount + check.view.abortedCount + check.view.undecidedCount) records read in \(ContinuousClock.now - viewStarted)")
+        print(
+            "[txn crash] committed view of \(check.view.committedCount + check.view.abortedCount + check.view.undecidedCount) records read in \(ContinuousClock.now - viewStarted)"
+        )
         let finalProducers = check.view.producers.subtracting(known)
         check.expectExactlyOnce("txn crash x5")
         // The clean stop left nothing open; only killed instances left records undecided.
@@ -81,11 +83,14 @@ import Testing
 
     /// The producers that appeared since `known` (added to it) and their undecided records,
     /// in every topic the processor writes.
-    func newProducers(_ env: EndToEndCluster, known: inout Set<Int64>) throws -> (producers: Set<Int64>, undecided: Int) {
+    func newProducers(_ env: EndToEndCluster, known: inout Set<Int64>) throws -> (producers: Set<Int64>, undecided: Int)
+    {
         let view = try env.committedView()
         let fresh = view.producers.subtracting(known)
         known.formUnion(fresh)
-        let undecided = view.topics.values.reduce(0) { $0 + $1.undecided.filter { fresh.contains($0.producerID) }.count }
+        let undecided = view.topics.values.reduce(0) {
+            $0 + $1.undecided.filter { fresh.contains($0.producerID) }.count
+        }
         return (fresh, undecided)
     }
 }

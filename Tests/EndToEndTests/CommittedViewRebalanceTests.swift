@@ -51,7 +51,8 @@ import Testing
         let processed = [first, second, third].map { "\($0.id) \($0.statusInt("processed"))" }
         print(
             "[txn join/leave] processed \(processed); aborted \(check.view.abortedCount), undecided "
-                + "\(check.view.undecidedCount) (producers \(check.undecidedProducers.count)); \(ContinuousClock.now - started)")
+                + "\(check.view.undecidedCount) (producers \(check.undecidedProducers.count)); \(ContinuousClock.now - started)"
+        )
     }
 
     /// An abort that is certain to hit records already in the log: the instance holds one

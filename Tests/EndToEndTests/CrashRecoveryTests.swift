@@ -32,10 +32,14 @@ import Testing
         let (comparison, dead, replay) = try env.compareWithReplay()
         #expect(comparison.missing.count == 0, "lost: \(comparison.missing.prefix(5))")
         #expect(comparison.unexpected.count == 0, "not in replay: \(comparison.unexpected.prefix(5))")
-        #expect(comparison.conflictingRepeats.count == 0, "ids with two contents: \(comparison.conflictingRepeats.prefix(5))")
+        #expect(
+            comparison.conflictingRepeats.count == 0,
+            "ids with two contents: \(comparison.conflictingRepeats.prefix(5))")
         #expect(comparison.different.count == 0)
         #expect(dead.kafka == dead.replay)
-        print("[crash x\(kills)] \(comparison.summary) (identical repeats a read_committed consumer of a real broker would not see)")
+        print(
+            "[crash x\(kills)] \(comparison.summary) (identical repeats a read_committed consumer of a real broker would not see)"
+        )
 
         // The restored state equals replay's, user by user.
         let state = try env.committedState()

@@ -29,7 +29,9 @@ import Yams
         #expect(commands.contains("topics create") && commands.contains { $0.hasPrefix("run") })
 
         for document in try manifests() {
-            guard let spec = ((document["spec"] as? [String: Any])?["template"] as? [String: Any])?["spec"] as? [String: Any]
+            guard
+                let spec = ((document["spec"] as? [String: Any])?["template"] as? [String: Any])?["spec"]
+                    as? [String: Any]
             else { continue }
             for container in spec["containers"] as? [[String: Any]] ?? [] {
                 guard (container["image"] as? String)?.hasPrefix("growthstream") == true else { continue }

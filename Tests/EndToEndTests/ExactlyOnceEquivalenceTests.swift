@@ -16,7 +16,10 @@ import Testing
         let done = try env.waitUntilDone(started)
         #expect(done, "processors did not finish: \(started.map(\.log).joined(separator: "\n---\n").suffix(3000))")
         let (comparison, dead, _) = try env.compareWithReplay()
-        #expect(comparison.isEqual, "\(comparison.summary); missing \(comparison.missing.prefix(5)) different \(comparison.different.prefix(5))")
+        #expect(
+            comparison.isEqual,
+            "\(comparison.summary); missing \(comparison.missing.prefix(5)) different \(comparison.different.prefix(5))"
+        )
         #expect(comparison.expectedCount > 1000)
         #expect(dead.kafka == dead.replay)
         print("[\(instances) instance(s)] \(comparison.summary); dead letters \(dead.kafka)")

@@ -80,7 +80,9 @@ import Testing
         #expect(outage, "the processor never saw broker 2 go down: \(instance.log.suffix(2000))")
 
         #expect(try env.waitUntilDone([instance]), "\(instance.log.suffix(2000))")
-        #expect(instance.statusInt("transactions_aborted") >= 1, "the abortable error did not abort: \(instance.status ?? [:])")
+        #expect(
+            instance.statusInt("transactions_aborted") >= 1,
+            "the abortable error did not abort: \(instance.status ?? [:])")
         print(
             "[faults] \(instance.statusInt("transactions_aborted")) aborts, "
                 + "\(instance.statusInt("rollbacks")) in-memory rollbacks")
@@ -120,9 +122,12 @@ import Testing
 
         let state = try env.committedState()
         var owners: [String: [Int32]] = [:]
-        for (partition, restore) in state { for user in restore.users.keys { owners[user, default: []].append(partition) } }
+        for (partition, restore) in state {
+            for user in restore.users.keys { owners[user, default: []].append(partition) }
+        }
         for (user, partitions) in owners {
-            #expect(partitions == [Int32(KafkaPartitioner.partition(forKey: user, partitions: env.partitions))], "\(user)")
+            #expect(
+                partitions == [Int32(KafkaPartitioner.partition(forKey: user, partitions: env.partitions))], "\(user)")
         }
         // Every counted event appears in exactly one update, and per user the same events as replay.
         let (_, _, replay) = try env.compareWithReplay()
@@ -168,7 +173,9 @@ import Testing
             lateDuplicates += twice.count
             #expect(twice.isEmpty, "events counted twice for \(user): \(twice.sorted())")
         }
-        print("[foreign partitioner] forwarded \(instance.statusInt("forwarded")); too_late \(tooLate.values.reduce(0) { $0 + $1.count }); counted twice: \(lateDuplicates)")
+        print(
+            "[foreign partitioner] forwarded \(instance.statusInt("forwarded")); too_late \(tooLate.values.reduce(0) { $0 + $1.count }); counted twice: \(lateDuplicates)"
+        )
         #expect(instance.stop() == 0)
     }
 }

@@ -23,7 +23,8 @@ import Testing
         #expect(HTTPProbe.get(port: port, path: "/users/u000001")?.status == 401)
         #expect(HTTPProbe.get(port: port, path: "/metrics")?.status == 401)
         #expect(
-            HTTPProbe.get(port: port, path: "/users/u000001", headers: ["Authorization": "Bearer wrong"])?.status == 401)
+            HTTPProbe.get(port: port, path: "/users/u000001", headers: ["Authorization": "Bearer wrong"])?.status == 401
+        )
 
         #expect(try env.waitUntilDone([instance]), "\(instance.log.suffix(2000))")
         #expect(HTTPProbe.get(port: port, path: "/health/ready")?.status == 200)
@@ -38,7 +39,8 @@ import Testing
         #expect(missing.json?["error"] as? String == "unknown_user")
         #expect(missing.json?["owned"] as? Bool == true)
         #expect(
-            missing.json?["partition"] as? Int == KafkaPartitioner.partition(forKey: unknown, partitions: env.partitions))
+            missing.json?["partition"] as? Int
+                == KafkaPartitioner.partition(forKey: unknown, partitions: env.partitions))
 
         let samples = try metricsReflectingTheLastCheckpoint(env, instance, port: port)
         expectMetricsReconcile(samples, env: env, replay: replay)
@@ -69,9 +71,10 @@ import Testing
         #expect(consumed >= 300 && consumed < part, "the stop should come mid-run: \(consumed) of \(part)")
         print("[sigterm] stopped after \(consumed) of \(part) records")
         let committed = try env.committedState().values.reduce(0) { total, restore in
-            total + [InputRole.orders, .content, .shares].reduce(0) {
-                $0 + Int(restore.checkpoint?.nextOffsets[$1] ?? 0)
-            }
+            total
+                + [InputRole.orders, .content, .shares].reduce(0) {
+                    $0 + Int(restore.checkpoint?.nextOffsets[$1] ?? 0)
+                }
         }
         #expect(committed == consumed)
 
@@ -199,7 +202,9 @@ import Testing
             var perPartition = 0.0
             for partition in 0..<env.partitions {
                 perPartition +=
-                    samples["growthstream_partition_records_consumed_total{partition=\"\(partition)\",topic=\"\(topic.rawValue)\"}"]
+                    samples[
+                        "growthstream_partition_records_consumed_total{partition=\"\(partition)\",topic=\"\(topic.rawValue)\"}"
+                    ]
                     ?? 0
             }
             #expect(perPartition == consumed, "\(topic) per partition")

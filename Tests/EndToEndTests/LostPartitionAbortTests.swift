@@ -1,9 +1,10 @@
 import Foundation
 import GrowthCore
-@testable import GrowthEngine
-@testable import GrowthTools
 import GrowthKafka
 import Testing
+
+@testable import GrowthEngine
+@testable import GrowthTools
 
 /// SPEC §4 exactly once, lost partitions: when the group takes the assignment away without a
 /// revoke (a lost session), the open transaction is aborted, and an abort that times out is

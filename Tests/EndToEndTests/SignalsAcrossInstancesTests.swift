@@ -21,7 +21,10 @@ import Testing
 
     func expectWarningsEqualReplay(_ env: EndToEndCluster, _ label: String) throws {
         let (comparison, dead, replay) = try env.compareWithReplay()
-        #expect(comparison.isEqual, "\(comparison.summary); missing \(comparison.missing.prefix(5)) different \(comparison.different.prefix(5))")
+        #expect(
+            comparison.isEqual,
+            "\(comparison.summary); missing \(comparison.missing.prefix(5)) different \(comparison.different.prefix(5))"
+        )
         #expect(dead.kafka == dead.replay)
         let expected = replay.outputs.filter { $0.topic == .warnings }
         let committed = try committedWarnings(env)
@@ -31,7 +34,9 @@ import Testing
         // Each (kind, subject, period) has one id; a second copy can only be an aborted
         // transaction's record left visible by the embedded broker.
         let repeats = committed.count - Set(committed.map(\.id)).count
-        print("[\(label)] \(comparison.summary); warnings \(expected.count) (platform and level \(shared.count)), repeated copies \(repeats)")
+        print(
+            "[\(label)] \(comparison.summary); warnings \(expected.count) (platform and level \(shared.count)), repeated copies \(repeats)"
+        )
     }
 
     @Test func platformWarningsOnceWithThreeInstancesAndSixPartitions() throws {

@@ -28,7 +28,8 @@ import Testing
             ? Policy(mode: .staged, protectedUpTo: 1, period: .seconds(30 * 86_400), maintain: 1e12, recover: 1e12)
             : nil
         return Fixture.rules(
-            mode: staged ? .staged : .cumulative, caps: [1e12, 1e12, 1e12], thresholds: [0, 1e6, 999_999_999_999, 1e12],
+            mode: staged ? .staged : .cumulative, caps: [1e12, 1e12, 1e12],
+            thresholds: [0, 1e6, 999_999_999_999, 1e12],
             policy: policy)
     }
 
@@ -64,8 +65,10 @@ import Testing
                 case 2:
                     event = Event(
                         eventID: id, userID: user, occurredAt: at,
-                        body: .content(.init(contentID: id, kind: "video", action: r % 5 == 4 ? .deleted : .published,
-                            quality: 1)))
+                        body: .content(
+                            .init(
+                                contentID: id, kind: "video", action: r % 5 == 4 ? .deleted : .published,
+                                quality: 1)))
                 case 3, 4:
                     event = Event(
                         eventID: id, userID: user, occurredAt: at, body: .share(.init(channel: "c", contentID: nil)))

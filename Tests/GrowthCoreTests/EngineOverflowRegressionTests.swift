@@ -44,8 +44,11 @@ import Testing
         var h = Harness(rules)
         for day in 0..<12 {
             let at = Fixture.time("2026-03-01T10:00:00Z").millis + Int64(day) * Fixture.day
-            h.send(Event(eventID: "d\(day)", userID: "u1", occurredAt: Instant(millis: at),
-                body: .order(.init(orderID: "o\(day)", amount: 999_999_999_999.99, currency: "USD", status: .paid))))
+            h.send(
+                Event(
+                    eventID: "d\(day)", userID: "u1", occurredAt: Instant(millis: at),
+                    body: .order(.init(orderID: "o\(day)", amount: 999_999_999_999.99, currency: "USD", status: .paid)))
+            )
         }
         h.advance(to: "2026-03-20T00:00:00Z")
         #expect(h.engine.userState("u1")?.growth == .max)

@@ -9,30 +9,37 @@ import Testing
 @Suite struct RulesBoundsTests {
     typealias Case = RulesBrokenFilesTests.Case
 
-    static func edit(_ name: String, _ old: String, _ new: String, base: String = RulesBrokenFilesTests.valid,
-        _ path: String, fix: String) -> Case
-    {
+    static func edit(
+        _ name: String, _ old: String, _ new: String, base: String = RulesBrokenFilesTests.valid,
+        _ path: String, fix: String
+    ) -> Case {
         RulesBrokenFilesTests.edit(name, old, new, base: base, .outOfRange, path, fix: fix)
     }
 
     static let cases: [Case] = [
-        edit("daily cap", "daily_cap: 2000", "daily_cap: 1000000000001", "dimensions.consumption.daily_cap",
+        edit(
+            "daily cap", "daily_cap: 2000", "daily_cap: 1000000000001", "dimensions.consumption.daily_cap",
             fix: "at most 1000000000000"),
         edit("per_unit", "per_unit: 1.0", "per_unit: 1000001", "points.order.per_unit", fix: "at most 1000000"),
         edit("rate", "USD: 7.1", "USD: 1e7", "points.order.currencies.USD", fix: "at most 1000000"),
         edit("content points", "video: 30", "video: 1e13", "points.content.video", fix: "at most 1000000000000"),
         edit("share points", "share: 5", "share: 1e300", "points.share", fix: "at most 1000000000000"),
-        edit("threshold", "name: Gold, threshold: 300", "name: Gold, threshold: 1e13", "levels[2].threshold",
+        edit(
+            "threshold", "name: Gold, threshold: 300", "name: Gold, threshold: 1e13", "levels[2].threshold",
             fix: "at most 1000000000000"),
         edit("benefit value", "value: 15", "value: 2e12", "benefits[1].value", fix: "at most 1000000000000"),
-        edit("maintain", "maintain: 50", "maintain: 1e15", base: RulesBrokenFilesTests.staged, "policy.maintain",
+        edit(
+            "maintain", "maintain: 50", "maintain: 1e15", base: RulesBrokenFilesTests.staged, "policy.maintain",
             fix: "at most 1000000000000"),
-        edit("recover", "recover: 10", "recover: 1e15", base: RulesBrokenFilesTests.staged, "policy.recover",
+        edit(
+            "recover", "recover: 10", "recover: 1e15", base: RulesBrokenFilesTests.staged, "policy.recover",
             fix: "at most 1000000000000"),
         edit("grace", "grace: 30s", "grace: 36501d", "window.grace", fix: "at most 36500d (100 years)"),
-        edit("downgrade grace", "downgrade_grace: 30d", "downgrade_grace: 9999999w", "policy.downgrade_grace",
+        edit(
+            "downgrade grace", "downgrade_grace: 30d", "downgrade_grace: 9999999w", "policy.downgrade_grace",
             fix: "at most 36500d"),
-        edit("churn", "inactive_for: 30d", "inactive_for: 4611686018427387903ms", "signals.churn_risk.inactive_for",
+        edit(
+            "churn", "inactive_for: 30d", "inactive_for: 4611686018427387903ms", "signals.churn_risk.inactive_for",
             fix: "at most 36500d"),
     ]
 

@@ -111,9 +111,10 @@ import Testing
     /// says so (`finishIdle`, the Kafka task's `idle_close`).
     @Test func anIdlePartitionDoesNotStallThePlatformSignals() {
         var runner = ReplayRunner(rules: Self.dominanceRules, partitions: 8)
-        let events = (0..<20).map {
-            Fixture.order("e\($0)", "2026-03-0\(2 + $0 / 5)T10:00:00+08:00", user: "only", amount: 10)
-        } + [Fixture.order("x", "2026-03-10T10:00:00+08:00", user: "only", amount: 10)]
+        let events =
+            (0..<20).map {
+                Fixture.order("e\($0)", "2026-03-0\(2 + $0 / 5)T10:00:00+08:00", user: "only", amount: 10)
+            } + [Fixture.order("x", "2026-03-10T10:00:00+08:00", user: "only", amount: 10)]
         for e in events { _ = runner.feed(e) }
         #expect(runner.outputs(.warnings).isEmpty)
         runner.finishIdle()

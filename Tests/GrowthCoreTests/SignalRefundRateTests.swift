@@ -101,11 +101,13 @@ import Testing
         for u in 1...9 {
             for (m, month) in ["03", "04"].enumerated() {
                 events.append(
-                    Fixture.order("p\(u)-\(m)", "2026-\(month)-1\(u)T10:00:00+08:00", user: "u\(u)",
+                    Fixture.order(
+                        "p\(u)-\(m)", "2026-\(month)-1\(u)T10:00:00+08:00", user: "u\(u)",
                         amount: Double(100 * u)))
                 if (u + m) % 3 == 0 {
                     events.append(
-                        Fixture.order("r\(u)-\(m)", "2026-\(month)-2\(u)T10:00:00+08:00", user: "u\(u)",
+                        Fixture.order(
+                            "r\(u)-\(m)", "2026-\(month)-2\(u)T10:00:00+08:00", user: "u\(u)",
                             amount: Double(60 * u), refund: true))
                 }
             }

@@ -59,10 +59,11 @@ import Testing
         let rules = SignalFixture.rules(
             SignalRules(preferenceShift: .init(threshold: 0.30, period: .month, minEvents: 3)))
         #expect(Self.run(rules, Self.shiftEvents(interaction: 90), until: "2026-04-01T00:00:00+08:00").isEmpty)
-        let more = Self.shiftEvents(interaction: 90) + [
-            Fixture.order("f3", "2026-02-12T10:00:00+08:00", amount: 0),
-            Fixture.share("m3", "2026-03-04T10:00:00+08:00"),
-        ]
+        let more =
+            Self.shiftEvents(interaction: 90) + [
+                Fixture.order("f3", "2026-02-12T10:00:00+08:00", amount: 0),
+                Fixture.share("m3", "2026-03-04T10:00:00+08:00"),
+            ]
         let sorted = more.sorted { $0.occurredAt < $1.occurredAt }
         #expect(Self.run(rules, sorted, until: "2026-04-01T00:00:00+08:00").count == 1)
     }

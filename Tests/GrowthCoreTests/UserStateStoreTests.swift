@@ -87,11 +87,11 @@ import Testing
     @Test func updateModifiesInPlaceAndMarksDirty() {
         var store = InMemoryUserStateStore()
         store.commit()
-        let level = store.update("u", default: { Self.state(0) }) { s in
+        let level = store.update("u", default: Self.state(0)) { s in
             s.growth += 5
             return s.level
         }
-        store.update("u", dirty: false, default: { Self.state(0) }) { $0.growth += 1 }
+        store.update("u", dirty: false, default: Self.state(0)) { $0.growth += 1 }
         #expect(level == Self.state(0).level)
         #expect(store.state(of: "u")?.growth == 6)
         #expect(store.takeDirty() == ["u"])

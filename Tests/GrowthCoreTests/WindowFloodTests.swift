@@ -41,7 +41,9 @@ import Testing
         #expect(ids == events.map(\.eventID).sorted().prefix(WindowAccumulator.maxEventIDs).map { $0 })
         #expect(value["event_count"] as? Int == events.count)
         #expect(value["event_ids_truncated"] as? Bool == true)
-        #expect(update.value.count < 200 * 1024 && stateBytes < 600 * 1024, "\(update.value.count) B update, \(stateBytes) B state")
+        #expect(
+            update.value.count < 200 * 1024 && stateBytes < 600 * 1024,
+            "\(update.value.count) B update, \(stateBytes) B state")
         print("[window flood] \(events.count) events: update \(update.value.count) B, largest state \(stateBytes) B")
 
         // The same events in another order give the same record.

@@ -37,7 +37,9 @@ import Testing
         let (key, value) = ChangelogRecord.checkpoint(checkpoint).encoded()
         let encoded = try #require(value)
         #expect(Array(encoded.prefix(2)) == Array("G2".utf8))
-        for role in [InputRole.content, .repartition] { #expect(encoded.contains(subsequence: Array(role.stableTag.utf8))) }
+        for role in [InputRole.content, .repartition] {
+            #expect(encoded.contains(subsequence: Array(role.stableTag.utf8)))
+        }
         #expect(try decode(key: key, value: encoded) == .checkpoint(checkpoint))
     }
 

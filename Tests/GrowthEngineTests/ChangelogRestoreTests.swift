@@ -21,11 +21,14 @@ import Testing
 
     func seal(_ sequence: UInt64, abandoned: [UInt64] = [], orders: Int64 = 10) -> ChangelogRecord {
         .checkpoint(
-            TaskCheckpoint(sequence: sequence, abandoned: abandoned, nextOffsets: [.orders: orders], partitionState: [1, 2]))
+            TaskCheckpoint(
+                sequence: sequence, abandoned: abandoned, nextOffsets: [.orders: orders], partitionState: [1, 2]))
     }
 
     @Test func sealedRecordsApplyAndCarryTheOffsets() throws {
-        let restore = try apply([.user(id: "a", sequence: 1, state: [1]), .user(id: "b", sequence: 1, state: [2]), seal(1, orders: 42)])
+        let restore = try apply([
+            .user(id: "a", sequence: 1, state: [1]), .user(id: "b", sequence: 1, state: [2]), seal(1, orders: 42),
+        ])
         #expect(restore.users == ["a": [1], "b": [2]])
         #expect(restore.checkpoint?.nextOffsets[.orders] == 42)
         #expect(restore.checkpoint?.partitionState == [1, 2])
@@ -60,12 +63,16 @@ import Testing
 
     /// Compaction keeps only the newest checkpoint record: it still seals earlier sequences.
     @Test func aNewerCheckpointSealsEarlierSequences() throws {
-        let restore = try apply([.user(id: "a", sequence: 3, state: [3]), .user(id: "b", sequence: 5, state: [5]), seal(5)])
+        let restore = try apply([
+            .user(id: "a", sequence: 3, state: [3]), .user(id: "b", sequence: 5, state: [5]), seal(5),
+        ])
         #expect(restore.users == ["a": [3], "b": [5]])
     }
 
     @Test func tombstonesRemoveUsers() throws {
-        let restore = try apply([.user(id: "a", sequence: 1, state: [1]), seal(1), .user(id: "a", sequence: 2, state: nil), seal(2)])
+        let restore = try apply([
+            .user(id: "a", sequence: 1, state: [1]), seal(1), .user(id: "a", sequence: 2, state: nil), seal(2),
+        ])
         #expect(restore.users.isEmpty)
     }
 

@@ -1,7 +1,7 @@
-@testable import GrowthTools
 import Testing
 
 @testable import GrowthEngine
+@testable import GrowthTools
 
 /// The decode benchmark decodes what it generates on both sides (no timing asserted).
 @Suite struct DecodeBenchmarkTests {

@@ -86,10 +86,11 @@ import Testing
 
     @Test func matchingKeysAreNotMismatches() throws {
         let (alice, bob) = Self.users
-        let run = try Self.run((0..<20).map { i in
-            let user = i % 2 == 0 ? alice : bob
-            return (Array(user.utf8), Self.share("e\(i)", user: user))
-        })
+        let run = try Self.run(
+            (0..<20).map { i in
+                let user = i % 2 == 0 ? alice : bob
+                return (Array(user.utf8), Self.share("e\(i)", user: user))
+            })
         #expect(run.counters.keyMismatches == 0)
         #expect(run.counters.total(run.counters.processed) == 20)
         #expect(run.counters.total(run.counters.forwarded) == 0)

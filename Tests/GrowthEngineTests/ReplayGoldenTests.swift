@@ -44,7 +44,8 @@ import Testing
             for file in try Self.replayFiles() {
                 try Data(file.text).write(to: URL(fileURLWithPath: "\(Self.directory)/\(file.name)"))
             }
-            let note = "GOLDEN_UPDATE=1: the golden files were rewritten (and are checked below against a fresh "
+            let note =
+                "GOLDEN_UPDATE=1: the golden files were rewritten (and are checked below against a fresh "
                 + "replay); review the diff and run again without GOLDEN_UPDATE"
             Issue.record("\(note)")
         }

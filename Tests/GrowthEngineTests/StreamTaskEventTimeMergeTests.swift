@@ -96,7 +96,8 @@ import Testing
         let rules = try RulesLoader.load(file: Self.rulesPath)
         var withBadClock = Self.records
         let position = Self.records.indices.filter { Self.records[$0].topic == .orders }[20]
-        let bogus = #"{"event_id":"bad-clock","user_id":"u000001","occurred_at":"2099-01-01T00:00:00Z","order_id":"x","amount":"5","currency":"CNY","status":"paid"}"#
+        let bogus =
+            #"{"event_id":"bad-clock","user_id":"u000001","occurred_at":"2099-01-01T00:00:00Z","order_id":"x","amount":"5","currency":"CNY","status":"paid"}"#
         withBadClock.insert(
             GeneratedRecord(
                 topic: .orders, key: Array("u000001".utf8), value: Array(bogus.utf8), isMalformed: true,

@@ -1,9 +1,9 @@
 import Foundation
 import GrowthCore
-@testable import GrowthTools
 import Testing
 
 @testable import GrowthEngine
+@testable import GrowthTools
 
 @Suite struct WorkloadGeneratorTests {
     static let small = WorkloadConfig(seed: 7, users: 200, days: 10, events: 20_000)

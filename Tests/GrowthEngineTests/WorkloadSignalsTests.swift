@@ -1,9 +1,9 @@
 import Foundation
 import GrowthCore
-@testable import GrowthTools
 import Testing
 
 @testable import GrowthEngine
+@testable import GrowthTools
 
 /// The demo workload gives every risk signal something to find (SPEC §3 "Risk signals"):
 /// replayed through the default rules, every warning kind fires at least once.

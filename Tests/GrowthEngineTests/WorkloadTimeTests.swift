@@ -1,8 +1,8 @@
 import GrowthCore
-@testable import GrowthTools
 import Testing
 
 @testable import GrowthEngine
+@testable import GrowthTools
 
 @Suite struct WorkloadTimeTests {
     @Test func formatsKnownInstants() {

@@ -9,7 +9,8 @@ import Testing
         for index in 0..<5 { try producer.send(topic: "ctl", partition: 0, key: nil, value: [UInt8(index)]) }
         try producer.flush(timeout: .seconds(10))
         let consumer = try KafkaConsumer(
-            configuration: KafkaTestSupport.consumerConfig(cluster, group: "g-ctl"), logHandler: KafkaTestSupport.quietLog())
+            configuration: KafkaTestSupport.consumerConfig(cluster, group: "g-ctl"),
+            logHandler: KafkaTestSupport.quietLog())
         let tp = KafkaTopicPartition("ctl", 0)
         try consumer.assign([KafkaTopicPartitionOffset(tp, offset: KafkaOffset.beginning)])
         #expect(try KafkaTestSupport.drain(consumer, count: 5).map(\.offset) == [0, 1, 2, 3, 4])

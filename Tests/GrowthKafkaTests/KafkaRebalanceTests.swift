@@ -32,7 +32,9 @@ final class EventSequence: Sendable {
         let topic = "rb"
         let cluster = try KafkaTestSupport.cluster(topics: [topic: 4])
         let producer = try KafkaTestSupport.producer(cluster)
-        for index in 0..<40 { try producer.send(topic: topic, partition: Int32(index % 4), key: nil, value: [UInt8(index)]) }
+        for index in 0..<40 {
+            try producer.send(topic: topic, partition: Int32(index % 4), key: nil, value: [UInt8(index)])
+        }
         try producer.flush(timeout: .seconds(10))
 
         let group = "g-rb-\(strategy.rawValue)"
@@ -49,50 +51,59 @@ final class EventSequence: Sendable {
         let isClosing = Atomic<Bool>(false)
         let committedInCallback = Mutex<[KafkaTopicPartitionOffset]>([])
         nonisolated(unsafe) var first: KafkaConsumer!
-        first = try KafkaConsumer(configuration: config, rebalanceHandler: { event in
-            log1.append(event)
-            if case .revoked(let tps, _) = event, !isClosing.load(ordering: .relaxed) {
-                let offsets = consumed.withLock { seen in
-                    tps.compactMap { tp in seen[tp].map { KafkaTopicPartitionOffset(tp, offset: $0 + 1) } }
+        first = try KafkaConsumer(
+            configuration: config,
+            rebalanceHandler: { event in
+                log1.append(event)
+                if case .revoked(let tps, _) = event, !isClosing.load(ordering: .relaxed) {
+                    let offsets = consumed.withLock { seen in
+                        tps.compactMap { tp in seen[tp].map { KafkaTopicPartitionOffset(tp, offset: $0 + 1) } }
+                    }
+                    sequence.append("first revoked \(tps.sorted())")
+                    do {
+                        try first.commit(offsets)
+                        committedInCallback.withLock { $0.append(contentsOf: offsets) }
+                    } catch {
+                        commitFailure.withLock { $0 = error as? KafkaError }
+                    }
                 }
-                sequence.append("first revoked \(tps.sorted())")
-                do {
-                    try first.commit(offsets)
-                    committedInCallback.withLock { $0.append(contentsOf: offsets) }
-                } catch {
-                    commitFailure.withLock { $0 = error as? KafkaError }
-                }
-            }
-            return []
-        }, logHandler: KafkaTestSupport.quietLog())
+                return []
+            }, logHandler: KafkaTestSupport.quietLog())
         try first.subscribe([topic])
         let all = Set((0..<4).map { KafkaTopicPartition(topic, Int32($0)) })
         var firstCount = 0
-        let firstSettled = try KafkaTestSupport.eventually({
-            let batch = try first.poll(maxMessages: 100, timeout: .milliseconds(100))
-            for index in 0..<batch.count where batch[index].error == nil {
-                let message = batch[index]
-                consumed.withLock { $0[KafkaTopicPartition(message.topic, message.partition)] = message.offset }
-                firstCount += 1
-            }
-        }, until: { log1.assigned == all && firstCount == 40 })
+        let firstSettled = try KafkaTestSupport.eventually(
+            {
+                let batch = try first.poll(maxMessages: 100, timeout: .milliseconds(100))
+                for index in 0..<batch.count where batch[index].error == nil {
+                    let message = batch[index]
+                    consumed.withLock { $0[KafkaTopicPartition(message.topic, message.partition)] = message.offset }
+                    firstCount += 1
+                }
+            }, until: { log1.assigned == all && firstCount == 40 })
         #expect(firstSettled)
 
         // A second member joins: the first must be asked to give partitions up.
         let log2 = RebalanceLog()
-        let second = try KafkaConsumer(configuration: config, rebalanceHandler: { event in
-            log2.append(event)
-            if case .assigned(let tps) = event, !tps.isEmpty { sequence.append("second assigned \(tps.sorted())") }
-            return []
-        }, logHandler: KafkaTestSupport.quietLog())
+        let second = try KafkaConsumer(
+            configuration: config,
+            rebalanceHandler: { event in
+                log2.append(event)
+                if case .assigned(let tps) = event, !tps.isEmpty { sequence.append("second assigned \(tps.sorted())") }
+                return []
+            }, logHandler: KafkaTestSupport.quietLog())
         try second.subscribe([topic])
-        let settled = try KafkaTestSupport.eventually(within: .seconds(60), {
-            _ = try first.poll(maxMessages: 100, timeout: .milliseconds(50))
-            _ = try second.poll(maxMessages: 100, timeout: .milliseconds(50))
-        }, until: {
-            let mine = log1.assigned, theirs = log2.assigned
-            return !theirs.isEmpty && mine.count < 4 && mine.count + theirs.count == 4
-        })
+        let settled = try KafkaTestSupport.eventually(
+            within: .seconds(60),
+            {
+                _ = try first.poll(maxMessages: 100, timeout: .milliseconds(50))
+                _ = try second.poll(maxMessages: 100, timeout: .milliseconds(50))
+            },
+            until: {
+                let mine = log1.assigned
+                let theirs = log2.assigned
+                return !theirs.isEmpty && mine.count < 4 && mine.count + theirs.count == 4
+            })
         #expect(settled)
 
         let sawRevoke = log1.all.contains { if case .revoked = $0 { true } else { false } }

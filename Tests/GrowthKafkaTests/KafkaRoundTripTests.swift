@@ -16,7 +16,8 @@ import Testing
         #expect(producer.failedCount == 0)
 
         let consumer = try KafkaConsumer(
-            configuration: KafkaTestSupport.consumerConfig(cluster, group: "g-rt"), logHandler: KafkaTestSupport.quietLog())
+            configuration: KafkaTestSupport.consumerConfig(cluster, group: "g-rt"),
+            logHandler: KafkaTestSupport.quietLog())
         try consumer.subscribe(["rt"])
         let received = try KafkaTestSupport.drain(consumer, count: 600)
         #expect(received.count == 600)

@@ -45,18 +45,20 @@ enum KafkaTestSupport {
         -> [Received]
     {
         var received: [Received] = []
-        _ = try eventually(within: limit, {
-            let batch = try consumer.poll(maxMessages: 1000, timeout: .milliseconds(100))
-            for index in 0..<batch.count {
-                let message = batch[index]
-                if message.error != nil { continue }
-                received.append(
-                    Received(
-                        topic: message.topic, partition: message.partition, offset: message.offset,
-                        key: message.key.map { Array($0) }, value: message.value.map { Array($0) },
-                        headers: message.headers))
-            }
-        }, until: { received.count >= count })
+        _ = try eventually(
+            within: limit,
+            {
+                let batch = try consumer.poll(maxMessages: 1000, timeout: .milliseconds(100))
+                for index in 0..<batch.count {
+                    let message = batch[index]
+                    if message.error != nil { continue }
+                    received.append(
+                        Received(
+                            topic: message.topic, partition: message.partition, offset: message.offset,
+                            key: message.key.map { Array($0) }, value: message.value.map { Array($0) },
+                            headers: message.headers))
+                }
+            }, until: { received.count >= count })
         return received
     }
 

@@ -7,11 +7,14 @@ import Testing
     @Test func transactionalSequenceCommits() throws {
         let cluster = try KafkaTestSupport.cluster(topics: ["in": 2, "out": 2])
         let plain = try KafkaTestSupport.producer(cluster)
-        for index in 0..<10 { try plain.send(topic: "in", partition: Int32(index % 2), key: nil, value: [UInt8(index)]) }
+        for index in 0..<10 {
+            try plain.send(topic: "in", partition: Int32(index % 2), key: nil, value: [UInt8(index)])
+        }
         try plain.flush(timeout: .seconds(10))
 
         let consumer = try KafkaConsumer(
-            configuration: KafkaTestSupport.consumerConfig(cluster, group: "g-txn"), logHandler: KafkaTestSupport.quietLog())
+            configuration: KafkaTestSupport.consumerConfig(cluster, group: "g-txn"),
+            logHandler: KafkaTestSupport.quietLog())
         try consumer.subscribe(["in"])
         let input = try KafkaTestSupport.drain(consumer, count: 10)
         #expect(input.count == 10)
@@ -19,7 +22,9 @@ import Testing
         let producer = try KafkaTestSupport.producer(cluster, transactionalID: "txn-seq")
         try producer.initTransactions()
         try producer.beginTransaction()
-        for record in input { try producer.send(topic: "out", partition: record.partition, key: nil, value: record.value) }
+        for record in input {
+            try producer.send(topic: "out", partition: record.partition, key: nil, value: record.value)
+        }
         let offsets = [Int32(0), 1].map { partition in
             KafkaTopicPartitionOffset(
                 KafkaTopicPartition("in", partition),

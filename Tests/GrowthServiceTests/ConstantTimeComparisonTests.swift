@@ -1,5 +1,6 @@
-@testable import GrowthService
 import Testing
+
+@testable import GrowthService
 
 /// Issue 6 `--http` bearer token: the constant-time comparison answers exactly what `==`
 /// answers on bytes, wherever the first difference is and whatever the lengths.

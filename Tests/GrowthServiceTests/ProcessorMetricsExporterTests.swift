@@ -1,8 +1,9 @@
 import GrowthCore
-@testable import GrowthEngine
-@testable import GrowthTools
-@testable import GrowthService
 import Testing
+
+@testable import GrowthEngine
+@testable import GrowthService
+@testable import GrowthTools
 
 /// Issue 6 `/metrics`: the processor's snapshot as Prometheus series; outputs count only once
 /// their transaction commits; a partition's counters follow its current task.
@@ -113,10 +114,13 @@ import Testing
 enum TestRules {
     static let minimal = Rules(
         version: "v1", timezone: "UTC",
-        window: WindowRules(size: .seconds(60), grace: .seconds(30), idleClose: .seconds(30), maxFutureSkew: .seconds(86_400)),
+        window: WindowRules(
+            size: .seconds(60), grace: .seconds(30), idleClose: .seconds(30), maxFutureSkew: .seconds(86_400)),
         dedupHorizon: .seconds(86_400),
         dimensions: Dimension.allCases.map { DimensionRule(dimension: $0, weight: 1, dailyCap: 1_000) },
         points: PointRules(orderPerUnit: 1, currencies: ["CNY": 1], content: ["note": 10], share: 5),
-        levels: [LevelRule(level: 1, name: "Bronze", threshold: 0), LevelRule(level: 2, name: "Silver", threshold: 100)],
+        levels: [
+            LevelRule(level: 1, name: "Bronze", threshold: 0), LevelRule(level: 2, name: "Silver", threshold: 100),
+        ],
         policy: Policy(mode: .cumulative), benefits: [], signals: SignalRules())
 }

@@ -85,7 +85,8 @@ struct EngineRun {
             let status: Event.Order.Status = program.byte() % 3 == 0 ? .refunded : .paid
             now = program.time(after: now)
             let order = Event.Order(orderID: nextID("o"), amount: amount, currency: currency, status: status)
-            count(Event(eventID: "", userID: user, occurredAt: Instant(millis: now), body: .order(order)),
+            count(
+                Event(eventID: "", userID: user, occurredAt: Instant(millis: now), body: .order(order)),
                 times: program.repeatCount())
         case 2:
             let user = user()
@@ -96,13 +97,15 @@ struct EngineRun {
             let action: Event.Content.Action = program.byte() % 3 == 0 ? .deleted : .published
             now = program.time(after: now)
             let content = Event.Content(contentID: nextID("c"), kind: kind, action: action, quality: quality)
-            count(Event(eventID: "", userID: user, occurredAt: Instant(millis: now), body: .content(content)),
+            count(
+                Event(eventID: "", userID: user, occurredAt: Instant(millis: now), body: .content(content)),
                 times: program.repeatCount())
         case 3:
             let user = user()
             now = program.time(after: now)
             let share = Event.Share(channel: "fuzz", contentID: nil)
-            count(Event(eventID: "", userID: user, occurredAt: Instant(millis: now), body: .share(share)),
+            count(
+                Event(eventID: "", userID: user, occurredAt: Instant(millis: now), body: .share(share)),
                 times: program.repeatCount())
         case 4:
             if let last { count(last, times: 1, keepID: true) }

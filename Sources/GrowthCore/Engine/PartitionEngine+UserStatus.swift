@@ -136,7 +136,9 @@ extension PartitionEngine {
             } else if b.revokeOnDowngrade {
                 continue
             } else if let period {
-                guard let k = ledger.lastPeriod, let now, period.index(containing: now, in: clock) == k else { continue }
+                guard let k = ledger.lastPeriod, let now, period.index(containing: now, in: clock) == k else {
+                    continue
+                }
                 entry.period = period.label(ofIndex: k)
                 entry.validUntil = b.validFor == nil ? clock.rfc3339(period.start(ofIndex: k + 1, in: clock)) : nil
             } else {

@@ -6,7 +6,9 @@ public enum InputTopic: String, Sendable, CaseIterable, Hashable {
 /// The growth dimensions (SPEC §3 `dimensions`): orders feed consumption, content
 /// interaction, shares propagation.
 public enum Dimension: Int, Sendable, CaseIterable, Hashable {
-    case consumption = 0, interaction = 1, propagation = 2
+    case consumption = 0
+    case interaction = 1
+    case propagation = 2
 
     public var name: String {
         switch self {

@@ -40,9 +40,13 @@ public enum ReplayLineParser {
             let isObject: Bool
             do throws(JSONScanError) {
                 isObject = try scanner.scanTopLevelObject { key, span in
-                    switch reader.withUnescaped(key, {
-                        bytesEqual($0, "topic") ? 1 : bytesEqual($0, "value") ? 2 : bytesEqual($0, "timestamp") ? 3 : 0
-                    }) {
+                    switch reader.withUnescaped(
+                        key,
+                        {
+                            bytesEqual($0, "topic")
+                                ? 1 : bytesEqual($0, "value") ? 2 : bytesEqual($0, "timestamp") ? 3 : 0
+                        })
+                    {
                     case 1: topic = span
                     case 2: value = span
                     case 3: timestamp = span
@@ -103,7 +107,8 @@ public enum ReplayLineParser {
             guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
             let digit = Int64(byte - UInt8(ascii: "0"))
             let (shifted, o1) = value.multipliedReportingOverflow(by: 10)
-            let (next, o2) = isNegative ? shifted.subtractingReportingOverflow(digit) : shifted.addingReportingOverflow(digit)
+            let (next, o2) =
+                isNegative ? shifted.subtractingReportingOverflow(digit) : shifted.addingReportingOverflow(digit)
             guard !o1, !o2 else { return nil }
             value = next
         }

@@ -133,7 +133,10 @@ public struct Policy: Sendable, Equatable {
 
 /// One entry of `benefits` (SPEC §3 "Benefits").
 public struct BenefitRule: Sendable, Equatable {
-    public enum Grant: String, Sendable { case onReach = "on_reach", monthly, quarterly, yearly }
+    public enum Grant: String, Sendable {
+        case onReach = "on_reach"
+        case monthly, quarterly, yearly
+    }
     public var id: String
     public var name: String
     public var kind: String
@@ -165,26 +168,43 @@ public enum CalendarPeriod: String, Sendable { case day, week, month }
 /// `signals` (SPEC §3 "Risk signals"); a signal absent from the file is off (nil).
 public struct SignalRules: Sendable, Equatable {
     public struct PreferenceShift: Sendable, Equatable {
-        public var threshold: Double; public var period: CalendarPeriod; public var minEvents: Int
+        public var threshold: Double
+        public var period: CalendarPeriod
+        public var minEvents: Int
         public init(threshold: Double, period: CalendarPeriod, minEvents: Int) {
-            self.threshold = threshold; self.period = period; self.minEvents = minEvents
+            self.threshold = threshold
+            self.period = period
+            self.minEvents = minEvents
         }
     }
     public struct LTVSwing: Sendable, Equatable {
-        public var threshold: Double; public var period: CalendarPeriod; public var lookback: Int
+        public var threshold: Double
+        public var period: CalendarPeriod
+        public var lookback: Int
         public var minBaseline: Double
         public init(threshold: Double, period: CalendarPeriod, lookback: Int, minBaseline: Double) {
-            self.threshold = threshold; self.period = period; self.lookback = lookback; self.minBaseline = minBaseline
+            self.threshold = threshold
+            self.period = period
+            self.lookback = lookback
+            self.minBaseline = minBaseline
         }
     }
     public struct BehaviorDominance: Sendable, Equatable {
-        public var threshold: Double; public var period: CalendarPeriod
-        public init(threshold: Double, period: CalendarPeriod) { self.threshold = threshold; self.period = period }
+        public var threshold: Double
+        public var period: CalendarPeriod
+        public init(threshold: Double, period: CalendarPeriod) {
+            self.threshold = threshold
+            self.period = period
+        }
     }
     public struct LevelStagnation: Sendable, Equatable {
-        public var threshold: Double; public var period: CalendarPeriod; public var consecutive: Int
+        public var threshold: Double
+        public var period: CalendarPeriod
+        public var consecutive: Int
         public init(threshold: Double, period: CalendarPeriod, consecutive: Int) {
-            self.threshold = threshold; self.period = period; self.consecutive = consecutive
+            self.threshold = threshold
+            self.period = period
+            self.consecutive = consecutive
         }
     }
     public struct ChurnRisk: Sendable, Equatable {
@@ -229,8 +249,13 @@ public struct SignalRules: Sendable, Equatable {
 /// wrong and what is allowed (SPEC §3: "refused with the file, the path of the bad key").
 public struct RulesError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Code: String, Sendable {
-        case unreadable, syntax, unknownKey = "unknown_key", missingKey = "missing_key", wrongType = "wrong_type"
-        case outOfRange = "out_of_range", invalidValue = "invalid_value", inconsistent
+        case unreadable, syntax
+        case unknownKey = "unknown_key"
+        case missingKey = "missing_key"
+        case wrongType = "wrong_type"
+        case outOfRange = "out_of_range"
+        case invalidValue = "invalid_value"
+        case inconsistent
     }
     public var code: Code
     public var file: String

@@ -72,11 +72,11 @@ public enum RulesLoader {
             YamlError.composer(_, let problem, let mark, _):
             return
                 "YAML syntax error at line \(mark.line), column \(mark.column): \(problem); fix the YAML "
-                    + "(indentation, quotes, brackets)"
+                + "(indentation, quotes, brackets)"
         case YamlError.duplicatedKeysInMapping(let duplicates, let context):
             return
                 "duplicate key \(duplicates.joined(separator: ", ")) at line \(context.mark.line); each key may "
-                    + "appear once"
+                + "appear once"
         default:
             let line = "\(error)".split(whereSeparator: \.isNewline).first.map(String.init) ?? "\(error)"
             return "YAML error: \(line); fix the YAML"

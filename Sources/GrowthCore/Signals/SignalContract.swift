@@ -10,7 +10,10 @@
 public struct SignalPartial: Sendable, Equatable {
     /// `final`: the partition's watermark passed the period end (after every window and timer
     /// up to it). `provisional`: the partition went idle (`idle_close`) inside the period.
-    public enum Mark: UInt8, Sendable { case final = 0, provisional = 1 }
+    public enum Mark: UInt8, Sendable {
+        case final = 0
+        case provisional = 1
+    }
 
     /// Per level (index = level - 1) at the period end.
     public struct LevelFigures: Sendable, Equatable {

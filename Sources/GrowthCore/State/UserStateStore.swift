@@ -41,7 +41,7 @@ extension UserStateStore {
     /// Take-modify-put in one call: `body` gets the state (`make()` when the store holds none)
     /// uniquely, so it is modified in place; marks the user dirty when `dirty` is true.
     public mutating func update<R, E: Error>(
-        _ user: String, dirty: Bool = true, default make: () -> UserState,
+        _ user: String, dirty: Bool = true, default make: @autoclosure () -> UserState,
         _ body: (inout UserState) throws(E) -> R
     ) throws(E) -> R {
         var s = take(user) ?? make()

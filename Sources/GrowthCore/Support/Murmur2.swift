@@ -9,8 +9,10 @@ public enum KafkaPartitioner {
         var iterator = data.makeIterator()
         var remaining = length
         while remaining >= 4 {
-            let b0 = UInt32(iterator.next()!), b1 = UInt32(iterator.next()!)
-            let b2 = UInt32(iterator.next()!), b3 = UInt32(iterator.next()!)
+            let b0 = UInt32(iterator.next()!)
+            let b1 = UInt32(iterator.next()!)
+            let b2 = UInt32(iterator.next()!)
+            let b3 = UInt32(iterator.next()!)
             var k = b0 | (b1 << 8) | (b2 << 16) | (b3 << 24)
             k = k &* m
             k ^= k >> r

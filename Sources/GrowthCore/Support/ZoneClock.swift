@@ -57,7 +57,8 @@ public struct ZoneClock: Sendable {
 
     /// The instant a wall-clock reading denotes (in a DST gap: shifted by the gap).
     public func instant(_ local: Local) -> Instant {
-        let lm = CivilDate.days(year: local.year, month: local.month, day: local.day) * Self.dayMillis + local.millisOfDay
+        let lm =
+            CivilDate.days(year: local.year, month: local.month, day: local.day) * Self.dayMillis + local.millisOfDay
         let guess = Instant(millis: lm - Int64(offsetSeconds(at: Instant(millis: lm))) * 1000)
         return Instant(millis: lm - Int64(offsetSeconds(at: guess)) * 1000)
     }

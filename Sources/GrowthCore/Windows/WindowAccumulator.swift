@@ -37,7 +37,9 @@ public struct WindowAccumulator: Sendable, Equatable {
         eventCount += 1
         if eventIDs.count < Self.maxEventIDs {
             eventIDs.append(eventID)
-        } else if let largest = eventIDs.indices.max(by: { eventIDs[$0].utf8.lexicographicallyPrecedes(eventIDs[$1].utf8) }),
+        } else if let largest = eventIDs.indices.max(by: {
+            eventIDs[$0].utf8.lexicographicallyPrecedes(eventIDs[$1].utf8)
+        }),
             eventID.utf8.lexicographicallyPrecedes(eventIDs[largest].utf8)
         {
             eventIDs[largest] = eventID

@@ -67,7 +67,8 @@ public enum ChangelogRecord: Equatable, Sendable {
             }
             let sequence = try reader.unsigned()
             guard isCheckpoint else {
-                return .user(id: id, sequence: sequence, state: Array(try reader.raw(reader.bytes.count - reader.offset)))
+                return .user(
+                    id: id, sequence: sequence, state: Array(try reader.raw(reader.bytes.count - reader.offset)))
             }
             var abandoned: [UInt64] = []
             for _ in 0..<(try reader.count()) { abandoned.append(try reader.unsigned()) }
@@ -121,7 +122,10 @@ public struct TaskCheckpoint: Equatable, Sendable {
 /// `stableTag` names a role in binary formats (the checkpoint's offsets): it never changes,
 /// whatever cases are added or reordered.
 public enum InputRole: Int, CaseIterable, Sendable, Hashable {
-    case orders = 0, content = 1, shares = 2, repartition = 3
+    case orders = 0
+    case content = 1
+    case shares = 2
+    case repartition = 3
 
     public var stableTag: String {
         switch self {

@@ -26,14 +26,17 @@ extension Processor {
             var seals: [(Int32, ChangelogRecord)] = []
             for partition in dirty {
                 for record in tasks[partition]!.checkpointRecords() {
-                    if case .checkpoint = record { seals.append((partition, record)) } else {
+                    if case .checkpoint = record {
+                        seals.append((partition, record))
+                    } else {
                         try produceChangelog(record, partition: partition)
                     }
                 }
             }
             if mergerDirty, let mark = mergerTask?.mark {
                 try producer.send(
-                    topic: configuration.topics.partials, partition: MergerTask.partition, key: mark.key, value: mark.value)
+                    topic: configuration.topics.partials, partition: MergerTask.partition, key: mark.key,
+                    value: mark.value)
             }
             try flushChecked()
             isSealInTransaction = !seals.isEmpty
@@ -50,7 +53,8 @@ extension Processor {
             if mergerDirty, let merger = mergerTask {
                 offsets.append(
                     KafkaTopicPartitionOffset(
-                        KafkaTopicPartition(configuration.topics.partials, MergerTask.partition), offset: merger.nextOffset))
+                        KafkaTopicPartition(configuration.topics.partials, MergerTask.partition),
+                        offset: merger.nextOffset))
             }
             try producer.sendOffsetsToTransaction(offsets, groupMetadata: consumer.groupMetadata())
             try timedCommit(since: started)
@@ -58,7 +62,9 @@ extension Processor {
             isSealInTransaction = false
             let committedAt = Int64((Date().timeIntervalSince1970 * 1000).rounded())
             for partition in dirty {
-                for timestamp in tasks[partition]!.processedTimestamps { status.latency.record(committedAt - timestamp) }
+                for timestamp in tasks[partition]!.processedTimestamps {
+                    status.latency.record(committedAt - timestamp)
+                }
                 tasks[partition]!.checkpointCommitted()
             }
             mergerTask?.markCommitted()
@@ -108,7 +114,9 @@ extension Processor {
                 }
                 // Not retriable (e.g. nothing left to abort): the next transaction starts afresh.
                 guard abortError.isRetriable else { return }
-                guard attempt < 10 else { throw ProcessorError("the transaction abort did not complete: \(abortError)") }
+                guard attempt < 10 else {
+                    throw ProcessorError("the transaction abort did not complete: \(abortError)")
+                }
                 attempt += 1
                 logger.warning("abort failed, retrying (\(attempt)): \(abortError)")
             }

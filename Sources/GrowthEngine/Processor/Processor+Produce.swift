@@ -12,14 +12,16 @@ extension Processor {
         for action in actions {
             switch action {
             case .output(let record):
-                let partition = KafkaPartitioner.partition(forKey: record.key, partitions: outputPartitions[record.topic]!)
+                let partition = KafkaPartitioner.partition(
+                    forKey: record.key, partitions: outputPartitions[record.topic]!)
                 try producer.send(
                     topic: topics.outputs[record.topic]!, partition: Int32(partition), key: Array(record.key.utf8),
                     value: record.value, headers: cloudEventHeaders(record))
                 status.outputs[record.topic, default: 0] += 1
             case .deadLetter(let record, let error):
                 let partitions = outputPartitions[.deadLetter]!
-                let partition = record.key.map { KafkaPartitioner.partition(forKeyBytes: $0, partitions: partitions) }
+                let partition =
+                    record.key.map { KafkaPartitioner.partition(forKeyBytes: $0, partitions: partitions) }
                     ?? Int(record.sourcePartition) % partitions
                 try producer.send(
                     topic: topics.outputs[.deadLetter]!, partition: Int32(partition), key: record.key,

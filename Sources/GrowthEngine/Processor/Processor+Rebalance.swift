@@ -28,7 +28,9 @@ extension Processor {
                     mergerTask = nil
                     logger.info("released the signals merger")
                 }
-                logger.info("released tasks \(partitions.sorted())", metadata: Logger.metadata([.partitions: "\(partitions.sorted())"]))
+                logger.info(
+                    "released tasks \(partitions.sorted())",
+                    metadata: Logger.metadata([.partitions: "\(partitions.sorted())"]))
                 return []
             case .assigned(let tps):
                 let inputs = tps.filter { $0.topic != configuration.topics.partials }

@@ -68,7 +68,8 @@ public final class Processor<Engine: TaskEngine> {
             logHandler: Self.logHandler(logger))
         let topics = configuration.topics
         try consumer.subscribe([topics.orders, topics.content, topics.shares, topics.repartition, topics.partials])
-        logger.info("joined group \(configuration.appID) as \(configuration.instanceID); \(partitionCount) tasks in all")
+        logger.info(
+            "joined group \(configuration.appID) as \(configuration.instanceID); \(partitionCount) tasks in all")
 
         // Leave the group on every path, while this processor is still alive to handle the revoke.
         defer { consumer.close() }
@@ -118,7 +119,8 @@ public final class Processor<Engine: TaskEngine> {
         guard distinct.count == 1, let count = distinct.first else {
             let table = counts.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
             throw ProcessorError(
-                "input, repartition and changelog topics must have the same partition count (co-partitioning): \(table)")
+                "input, repartition and changelog topics must have the same partition count (co-partitioning): \(table)"
+            )
         }
         partitionCount = count
         do {
@@ -161,14 +163,17 @@ public final class Processor<Engine: TaskEngine> {
                     let original = InputTopic(rawValue: String(decoding: header, as: UTF8.self))
                 else { continue }
                 inputTopic = original
-                sourcePartition = message.header("gs_source_partition").flatMap { Int32(String(decoding: $0, as: UTF8.self)) }
+                sourcePartition = message.header("gs_source_partition").flatMap {
+                    Int32(String(decoding: $0, as: UTF8.self))
+                }
                 sourceOffset = message.header("gs_source_offset").flatMap { Int64(String(decoding: $0, as: UTF8.self)) }
             }
             let expected = tasks[message.partition]!.enqueue(
                 BufferedRecord(
                     role: role, topic: inputTopic, partition: message.partition, offset: message.offset,
                     timestamp: message.timestamp ?? 0, key: message.key.map { Array($0) },
-                    value: message.value.map { Array($0) }, sourcePartition: sourcePartition, sourceOffset: sourceOffset))
+                    value: message.value.map { Array($0) }, sourcePartition: sourcePartition, sourceOffset: sourceOffset
+                ))
             if let expected, message.offset != expected {
                 logger.debug(
                     "offset gap (transaction markers, retention, or a bug)",
@@ -212,18 +217,20 @@ public final class Processor<Engine: TaskEngine> {
             let mayPassOver = wait.mayPassOver(at: now, limit: configuration.taskIdle)
             let before = tasks[partition]!.bufferedCount
             var blocked = false
-            tasks[partition]!.drain(mayProceedWithout: { role, next in
-                if force || mayPassOver || self.isCaughtUp(role, partition: partition, next: next) { return true }
-                blocked = true
-                return false
-            }, into: &actions)
+            tasks[partition]!.drain(
+                mayProceedWithout: { role, next in
+                    if force || mayPassOver || self.isCaughtUp(role, partition: partition, next: next) { return true }
+                    blocked = true
+                    return false
+                }, into: &actions)
             let took = tasks[partition]!.bufferedCount < before
             if blockedSince[partition, default: MergeWait()].drainEnded(at: now, tookRecords: took, blocked: blocked) {
                 logger.debug(
                     "task waits for input",
                     metadata: Logger.metadata([
                         .partition: "\(partition)",
-                        .watermarks: "\(InputRole.allCases.map { role in (role, consumer.cachedWatermarks(KafkaTopicPartition(configuration.topics.name(of: role), partition))) })",
+                        .watermarks:
+                            "\(InputRole.allCases.map { role in (role, consumer.cachedWatermarks(KafkaTopicPartition(configuration.topics.name(of: role), partition))) })",
                     ]))
             }
         }

@@ -73,7 +73,12 @@ public final class ProcessorProbe: Sendable {
     }
 
     /// Commit latencies (seconds) observed since the last call.
-    public func takeCommitLatencies() -> [Double] { latencies.withLock { list in defer { list = [] }; return list } }
+    public func takeCommitLatencies() -> [Double] {
+        latencies.withLock { list in
+            defer { list = [] }
+            return list
+        }
+    }
 
     /// Counts the outputs of the open transaction.
     func tally(_ tally: OutputTally) { tallies.withLock { $0.pending.add(tally) } }

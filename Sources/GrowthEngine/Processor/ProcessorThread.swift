@@ -44,7 +44,11 @@ public final class ProcessorThread: Sendable {
 
     /// Waits up to `timeout` for the processor to end; true if it has.
     public func waitForExit(timeout: Duration) -> Bool {
-        done.wait(timeout: .now() + .milliseconds(Int(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000))) == .success
+        done.wait(
+            timeout: .now()
+                + .milliseconds(
+                    Int(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)))
+            == .success
     }
 
     /// Asks for a graceful stop without waiting for it.

@@ -163,7 +163,8 @@ public struct StreamTask<Engine: TaskEngine> {
         return best
     }
 
-    private mutating func process(_ record: BufferedRecord, outputs: inout [OutputRecord], actions: inout [TaskAction]) {
+    private mutating func process(_ record: BufferedRecord, outputs: inout [OutputRecord], actions: inout [TaskAction])
+    {
         nextOffsets[record.role] = record.offset + 1
         isDirty = true
         if record.role != .repartition {

@@ -46,7 +46,8 @@ public enum TopicContracts {
             names = try FileManager.default.contentsOfDirectory(atPath: directory)
         } catch {
             throw TopicContractError(
-                file: directory, message: "cannot read the topics directory (set --topics-dir or GROWTHSTREAM_TOPICS_DIR)")
+                file: directory,
+                message: "cannot read the topics directory (set --topics-dir or GROWTHSTREAM_TOPICS_DIR)")
         }
         return try names.filter { $0.hasSuffix(".json") }.sorted().map { try parse(file: "\(directory)/\($0)") }
     }

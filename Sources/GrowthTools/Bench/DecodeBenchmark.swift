@@ -143,7 +143,9 @@ public enum DecodeBenchmark {
         policy: Policy(mode: .cumulative), benefits: [], signals: SignalRules())
 }
 
-/// The `Codable` mirror of the input events used for the Foundation side of the benchmark.
+/// The `Codable` mirror of the input events used for the Foundation side of the benchmark; its
+/// properties carry the wire names, as a Foundation user would write them.
+// swift-format-ignore: AlwaysUseLowerCamelCase
 private enum FoundationEvent {
     struct Head: Decodable {
         var event_id: String

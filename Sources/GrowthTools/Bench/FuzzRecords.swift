@@ -34,7 +34,9 @@ public enum FuzzRecords {
         let event = #"{"event_id":"e","user_id":"u000001","occurred_at":"2026-03-01T08:00:00+08:00","channel":"x"}"#
         return [
             Array(event.utf8).map { $0 == UInt8(ascii: "x") ? 0 : $0 },
-            Array(#"{"event_id":"a","event_id":"b","user_id":"u000001","occurred_at":"2026-03-01T08:00:00Z","channel":"c"}"#.utf8),
+            Array(
+                #"{"event_id":"a","event_id":"b","user_id":"u000001","occurred_at":"2026-03-01T08:00:00Z","channel":"c"}"#
+                    .utf8),
             [],
             [0xEF, 0xBB, 0xBF] + Array(event.utf8),
             Array((String(repeating: "[", count: 40) + String(repeating: "]", count: 40)).utf8),

@@ -41,7 +41,9 @@ extension PipelineBenchmark {
         let processor = ProcessorThread(configuration: config, logger: logger)
         defer { processor.stop() }
         try waitFor(processor) { $0.ownedPartitions.count == partitions && $0.busyTasks == 0 }
-        let producing = Thread { try? producePaced(records, rate: rate, kafka: config.kafka, names: names, partitions: partitions) }
+        let producing = Thread {
+            try? producePaced(records, rate: rate, kafka: config.kafka, names: names, partitions: partitions)
+        }
         producing.start()
         let status = try waitFor(processor) { $0.latency.count >= records.count && $0.busyTasks == 0 }
         return status.latency
@@ -64,7 +66,8 @@ extension PipelineBenchmark {
         kafka: KafkaConfiguration, names: TopicNames, partitions: Int, records: [GeneratedRecord], rate: Int
     ) throws -> LatencyHistogram {
         let consumer = try KafkaConsumer(
-            configuration: KafkaConsumerConfiguration(base: kafka, groupID: "bench-ceiling-latency"), logHandler: { _ in })
+            configuration: KafkaConsumerConfiguration(base: kafka, groupID: "bench-ceiling-latency"),
+            logHandler: { _ in })
         defer { consumer.close() }
         var starts: [KafkaTopicPartitionOffset] = []
         for topic in [names.orders, names.content, names.shares] {
@@ -74,7 +77,9 @@ extension PipelineBenchmark {
             }
         }
         try consumer.assign(starts)
-        let producing = Thread { try? producePaced(records, rate: rate, kafka: kafka, names: names, partitions: partitions) }
+        let producing = Thread {
+            try? producePaced(records, rate: rate, kafka: kafka, names: names, partitions: partitions)
+        }
         producing.start()
         var histogram = LatencyHistogram()
         var pending: [Int64] = []

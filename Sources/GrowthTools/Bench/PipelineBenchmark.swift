@@ -100,17 +100,24 @@ public enum PipelineBenchmark {
         report.latencyEvents = max(1_000, min(events / 5, 20_000))
         report.latencyRate = 5_000
         let later = WorkloadConfig.defaultStart + .seconds(11 * 86_400)
-        let paced = Array(WorkloadGenerator(
-            WorkloadConfig(seed: 100, users: users, days: 1, events: report.latencyEvents, start: later, malformedRate: 0)))
+        let paced = Array(
+            WorkloadGenerator(
+                WorkloadConfig(
+                    seed: 100, users: users, days: 1, events: report.latencyEvents, start: later, malformedRate: 0)))
         report.pipelineLatency = try pipelineLatency(
-            config: config, logger: logger, records: paced, rate: report.latencyRate, names: names, partitions: partitions)
-        let ceilingPaced = Array(WorkloadGenerator(
-            WorkloadConfig(seed: 101, users: users, days: 1, events: report.latencyEvents, start: later + .seconds(86_400), malformedRate: 0)))
+            config: config, logger: logger, records: paced, rate: report.latencyRate, names: names,
+            partitions: partitions)
+        let ceilingPaced = Array(
+            WorkloadGenerator(
+                WorkloadConfig(
+                    seed: 101, users: users, days: 1, events: report.latencyEvents, start: later + .seconds(86_400),
+                    malformedRate: 0)))
         report.ceilingLatency = try ceilingLatency(
             kafka: kafka, names: names, partitions: partitions, records: ceilingPaced, rate: report.latencyRate)
 
         let state = try ChangelogReader.read(
-            topic: names.changelog, partitions: (0..<Int32(partitions)).map { $0 }, kafka: kafka, groupID: "bench-state")
+            topic: names.changelog, partitions: (0..<Int32(partitions)).map { $0 }, kafka: kafka, groupID: "bench-state"
+        )
         let sizes = state.values.flatMap { $0.users.values.map(\.count) }
         report.stateBytesPerUser = Double(sizes.reduce(0, +)) / Double(max(sizes.count, 1))
         return report
@@ -173,7 +180,8 @@ public enum PipelineBenchmark {
         isDone: () -> Bool, onRecord: (KafkaMessage) -> Void, onCommit: () -> Void
     ) throws {
         let producer = try KafkaProducer(
-            configuration: KafkaProducerConfiguration(base: kafka, transactionalID: transactionalID), logHandler: { _ in })
+            configuration: KafkaProducerConfiguration(base: kafka, transactionalID: transactionalID),
+            logHandler: { _ in })
         try producer.initTransactions()
         let clock = ContinuousClock()
         var offsets: [KafkaTopicPartition: Int64] = [:]

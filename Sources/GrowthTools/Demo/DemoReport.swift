@@ -27,7 +27,10 @@ public struct DemoReport {
         for topic in OutputTopic.allCases where topic != .deadLetter {
             for record in actual[topic] ?? [] {
                 withIDs.append(
-                    (record.header("ce_id") ?? "", String(decoding: record.key ?? [], as: UTF8.self), record.value ?? []))
+                    (
+                        record.header("ce_id") ?? "", String(decoding: record.key ?? [], as: UTF8.self),
+                        record.value ?? []
+                    ))
             }
         }
         comparison = OutputComparison(actual: withIDs, expected: replay.outputs.filter { $0.topic != .deadLetter })
@@ -52,7 +55,8 @@ public struct DemoReport {
                     + counters.total(counters.deadLettered) ? "yes" : "NO"))
         lines.append(
             String(
-                format: "throughput: %.0f events/s through the embedded broker with transactions, first record to last (%.2f s; group join and restore excluded; progress is sampled every 200 ms)",
+                format:
+                    "throughput: %.0f events/s through the embedded broker with transactions, first record to last (%.2f s; group join and restore excluded; progress is sampled every 200 ms)",
                 Double(inputs) / max(seconds, 0.001), seconds))
         lines.append(
             "transactions: \(status.transactionsCommitted) committed, \(status.transactionsAborted) aborted; "
@@ -61,7 +65,9 @@ public struct DemoReport {
         lines.append("level distribution (users with at least one counted event):")
         for (level, count) in levelDistribution() { lines.append("  level \(level): \(count)") }
         lines.append("transitions:")
-        for (reason, count) in tally(.levelChanges, fields: ["direction", "reason"]) { lines.append("  \(reason): \(count)") }
+        for (reason, count) in tally(.levelChanges, fields: ["direction", "reason"]) {
+            lines.append("  \(reason): \(count)")
+        }
         let samples = (actual[.levelChanges] ?? []).prefix(3)
         if !samples.isEmpty {
             lines.append("first level changes read back from the broker (growth.level-changes):")
@@ -70,7 +76,9 @@ public struct DemoReport {
             }
         }
         lines.append("benefit grants:")
-        for (name, count) in tally(.benefitGrants, fields: ["action", "benefit_id"]) { lines.append("  \(name): \(count)") }
+        for (name, count) in tally(.benefitGrants, fields: ["action", "benefit_id"]) {
+            lines.append("  \(name): \(count)")
+        }
         lines.append("warnings:")
         let warnings = tally(.warnings, fields: ["kind", "scope"])
         if warnings.isEmpty { lines.append("  (none)") }

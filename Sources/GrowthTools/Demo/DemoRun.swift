@@ -36,7 +36,8 @@ public struct DemoRun {
                 contract.name(prefix: "", appID: appID), partitions: contract.partitions,
                 replicationFactor: contract.replicationFactor)
         }
-        progress.note("created \(contracts.count) topics; generating \(workload.events) events for \(workload.users) users")
+        progress.note(
+            "created \(contracts.count) topics; generating \(workload.events) events for \(workload.users) users")
         let records = Array(WorkloadGenerator(workload))
         let names = TopicNames(prefix: "", appID: appID)
         let partitions = try KafkaAdmin(configuration: kafka, logHandler: { _ in }).partitionCount(topic: names.orders)

@@ -46,8 +46,9 @@ struct CommittedView {
     /// Partitions (`topic[partition]`) whose log no longer starts at offset 0: the mock
     /// dropped their oldest records (~5 MB per partition), so the view is incomplete there.
     var truncatedPartitions: [String] {
-        topics.flatMap { name, topic in topic.partitions.filter { $0.value.logStart != 0 }.map { "\(name)[\($0.key)]" } }
-            .sorted()
+        topics.flatMap { name, topic in topic.partitions.filter { $0.value.logStart != 0 }.map { "\(name)[\($0.key)]" }
+        }
+        .sorted()
     }
 
     /// Producer ids of every record read (committed, aborted or undecided).

@@ -52,7 +52,8 @@ struct CommittedViewCheck {
             expected: replay.outputs.filter { $0.topic != .deadLetter })
 
         let checkpointKey = ChangelogRecord.checkpointKey
-        openCheckpointProducers = Set(view[names.changelog].undecided.filter { $0.key == checkpointKey }.map(\.producerID))
+        openCheckpointProducers = Set(
+            view[names.changelog].undecided.filter { $0.key == checkpointKey }.map(\.producerID))
         var committedByID: [String: CommittedView.Record] = [:]
         for record in committed { committedByID[record.id] = record }
         var expectedByID: [String: OutputRecord] = [:]
@@ -86,8 +87,10 @@ struct CommittedViewCheck {
         let adoptedDead = Set(
             dead.undecided.filter { openCheckpointProducers.contains($0.producerID) }.map(Self.deadLetterIdentity)
         ).subtracting(committedDead)
-        deadLetters = (Set(committedDead).count, committedDead.count - Set(committedDead).count, adoptedDead.count,
-            replay.deadLetters.count)
+        deadLetters = (
+            Set(committedDead).count, committedDead.count - Set(committedDead).count, adoptedDead.count,
+            replay.deadLetters.count
+        )
     }
 
     /// What identifies a dead letter (it has no id): where its input record was.
@@ -97,7 +100,9 @@ struct CommittedViewCheck {
 
     /// Undecided records of these producers in every topic read.
     func undecided(from producers: Set<Int64>) -> Int {
-        view.topics.values.reduce(0) { sum, topic in sum + topic.undecided.filter { producers.contains($0.producerID) }.count }
+        view.topics.values.reduce(0) { sum, topic in
+            sum + topic.undecided.filter { producers.contains($0.producerID) }.count
+        }
     }
 
     /// Producer ids with undecided records in any topic read.
@@ -140,7 +145,8 @@ extension EndToEndCluster {
         let clock = ContinuousClock()
         let deadline = clock.now + limit
         while clock.now < deadline && instance.isRunning {
-            let view = try CommittedView.read(bootstrapServers: kafka.bootstrapServers, topics: outputs, summary: true, tail: 500)
+            let view = try CommittedView.read(
+                bootstrapServers: kafka.bootstrapServers, topics: outputs, summary: true, tail: 500)
             let undecided = outputs.flatMap { view[$0].partitions.values }
                 .filter { !$0.undecidedProducers.isSubset(of: known) }.reduce(0) { $0 + $1.undecided }
             if undecided > 0 { return undecided }
@@ -155,16 +161,32 @@ extension CommittedViewCheck {
     /// adopted, see the type's comment), nothing else committed, no duplicates, every
     /// aborted record redone, every partition's log complete.
     func expectExactlyOnce(_ label: String, sourceLocation: SourceLocation = #_sourceLocation) {
-        #expect(view.truncatedPartitions.isEmpty, "logs no longer start at 0: \(view.truncatedPartitions)", sourceLocation: sourceLocation)
+        #expect(
+            view.truncatedPartitions.isEmpty, "logs no longer start at 0: \(view.truncatedPartitions)",
+            sourceLocation: sourceLocation)
         #expect(comparison.expectedCount > 1000, sourceLocation: sourceLocation)
-        #expect(comparison.identicalRepeats == 0, "committed twice: \(comparison.identicalRepeats)", sourceLocation: sourceLocation)
-        #expect(comparison.conflictingRepeats.isEmpty, "\(comparison.conflictingRepeats.prefix(5))", sourceLocation: sourceLocation)
-        #expect(comparison.unexpected.isEmpty, "not in replay: \(comparison.unexpected.prefix(5))", sourceLocation: sourceLocation)
-        #expect(comparison.different.isEmpty, "different: \(comparison.different.prefix(5))", sourceLocation: sourceLocation)
+        #expect(
+            comparison.identicalRepeats == 0, "committed twice: \(comparison.identicalRepeats)",
+            sourceLocation: sourceLocation)
+        #expect(
+            comparison.conflictingRepeats.isEmpty, "\(comparison.conflictingRepeats.prefix(5))",
+            sourceLocation: sourceLocation)
+        #expect(
+            comparison.unexpected.isEmpty, "not in replay: \(comparison.unexpected.prefix(5))",
+            sourceLocation: sourceLocation)
+        #expect(
+            comparison.different.isEmpty, "different: \(comparison.different.prefix(5))", sourceLocation: sourceLocation
+        )
         #expect(lost.isEmpty, "lost: \(lost.prefix(5))", sourceLocation: sourceLocation)
-        #expect(abortedNotRedone.isEmpty, "aborted, never committed: \(abortedNotRedone.prefix(5))", sourceLocation: sourceLocation)
-        #expect(conflicting.isEmpty, "aborted/undecided with other content: \(conflicting.prefix(5))", sourceLocation: sourceLocation)
-        #expect(unaccountedUndecided.isEmpty, "undecided, never committed: \(unaccountedUndecided.prefix(5))", sourceLocation: sourceLocation)
+        #expect(
+            abortedNotRedone.isEmpty, "aborted, never committed: \(abortedNotRedone.prefix(5))",
+            sourceLocation: sourceLocation)
+        #expect(
+            conflicting.isEmpty, "aborted/undecided with other content: \(conflicting.prefix(5))",
+            sourceLocation: sourceLocation)
+        #expect(
+            unaccountedUndecided.isEmpty, "undecided, never committed: \(unaccountedUndecided.prefix(5))",
+            sourceLocation: sourceLocation)
         #expect(deadLetters.duplicates == 0, sourceLocation: sourceLocation)
         #expect(deadLetters.committed + deadLetters.adopted == deadLetters.replay, sourceLocation: sourceLocation)
         print("[\(label)] \(summary)")

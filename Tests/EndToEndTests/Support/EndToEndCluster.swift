@@ -61,7 +61,10 @@ final class EndToEndCluster {
     /// Every contract topic (topics/) with its partition count here.
     private static func contractTopics(appID: String, partitions: Int) throws -> [(String, Int)] {
         try TopicContracts.load(directory: RepositoryPaths.topics).map { contract in
-            (contract.name(prefix: "", appID: appID), contract.role == .internal && contract.partitions == 1 ? 1 : partitions)
+            (
+                contract.name(prefix: "", appID: appID),
+                contract.role == .internal && contract.partitions == 1 ? 1 : partitions
+            )
         }
     }
 
@@ -166,14 +169,16 @@ final class EndToEndCluster {
         let admin = try KafkaConsumer(
             configuration: KafkaConsumerConfiguration(base: kafka, groupID: "\(appID)-probe"), logHandler: { _ in })
         defer { admin.close() }
-        let high = try transactional == nil ? admin.watermarks(KafkaTopicPartition(names.partials, 0)).high : partialsDataEnd()
+        let high =
+            try transactional == nil ? admin.watermarks(KafkaTopicPartition(names.partials, 0)).high : partialsDataEnd()
         return Int64(owners[0]) >= high
     }
 
     /// The offset after the partials partition's last data record on the transactional
     /// broker: its log ends with a COMMIT marker, which no consumer receives.
     private func partialsDataEnd() throws -> Int64 {
-        let topic = try CommittedView.read(bootstrapServers: kafka.bootstrapServers, topics: [names.partials])[names.partials]
+        let topic = try CommittedView.read(bootstrapServers: kafka.bootstrapServers, topics: [names.partials])[
+            names.partials]
         return (topic.committed + topic.aborted + topic.undecided).map(\.offset).max().map { $0 + 1 } ?? 0
     }
 
@@ -185,12 +190,16 @@ final class EndToEndCluster {
         while clock.now < deadline {
             let running = instances.filter(\.isRunning)
             let owned = Set(running.flatMap(\.ownedPartitions))
-            let quiet = running.allSatisfy { $0.statusInt("busy_tasks") == 0 && $0.statusInt("tasks_with_open_windows") == 0 }
+            let quiet = running.allSatisfy {
+                $0.statusInt("busy_tasks") == 0 && $0.statusInt("tasks_with_open_windows") == 0
+            }
             if quiet && owned.count == partitions, try isMergerCaughtUp(running),
                 try isFullyCheckpointed(try committedState())
             {
                 // One more look: still quiet after the state was read.
-                if running.allSatisfy({ $0.statusInt("busy_tasks") == 0 && $0.statusInt("tasks_with_open_windows") == 0 }) {
+                if running.allSatisfy({
+                    $0.statusInt("busy_tasks") == 0 && $0.statusInt("tasks_with_open_windows") == 0
+                }) {
                     return true
                 }
             }
@@ -220,7 +229,10 @@ final class EndToEndCluster {
         for topic in OutputTopic.allCases where topic != .deadLetter {
             for record in try TopicReader.readAll(topic: names.outputs[topic]!, kafka: kafka) {
                 actual.append(
-                    (record.header("ce_id") ?? "", String(decoding: record.key ?? [], as: UTF8.self), record.value ?? []))
+                    (
+                        record.header("ce_id") ?? "", String(decoding: record.key ?? [], as: UTF8.self),
+                        record.value ?? []
+                    ))
             }
         }
         let replay = DemoReplay(

@@ -19,14 +19,17 @@ final class ProcessorInstance {
         statusFile = "\(scratch)/status-\(id).json"
         logFile = "\(scratch)/log-\(id).txt"
         try? FileManager.default.removeItem(atPath: statusFile)
-        if !FileManager.default.fileExists(atPath: logFile) { _ = FileManager.default.createFile(atPath: logFile, contents: nil) }
+        if !FileManager.default.fileExists(atPath: logFile) {
+            _ = FileManager.default.createFile(atPath: logFile, contents: nil)
+        }
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logFile))
         logStart = Int(log.seekToEndOfFile())
         process.executableURL = URL(fileURLWithPath: RepositoryPaths.binary)
-        process.arguments = [
-            "run", "--bootstrap-servers", bootstrap, "--rules", rules, "--app-id", appID, "--instance-id", id,
-            "--topics-dir", RepositoryPaths.topics, "--status-file", statusFile, "--log-level", "info",
-        ] + (http ? ["--http", "127.0.0.1:0"] : []) + extra
+        process.arguments =
+            [
+                "run", "--bootstrap-servers", bootstrap, "--rules", rules, "--app-id", appID, "--instance-id", id,
+                "--topics-dir", RepositoryPaths.topics, "--status-file", statusFile, "--log-level", "info",
+            ] + (http ? ["--http", "127.0.0.1:0"] : []) + extra
         if !environment.isEmpty {
             process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         }
