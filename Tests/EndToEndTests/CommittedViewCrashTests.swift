@@ -17,10 +17,15 @@ import Testing
         var known = Set<Int64>()
         var undecidedByKill: [Int] = []
 
+        // The whole input is produced first, so no task ever needs to pass over a partition that
+        // still has records to fetch: a huge --task-idle-ms keeps a stall on a loaded machine
+        // from changing the merge order (a killed instance's open transaction would then hold
+        // records its redo does not repeat; docs/decisions.md "Input merge").
         // Small polls (--max-batch) keep every killed instance mid-stream. Kill 1 is certain to
         // land inside a transaction with records in the log: no checkpoint comes for 10
         // minutes, and the view shows its outputs undecided.
-        var instance = try env.start("k1", extra: ["--commit-interval-ms", "600000", "--max-batch", "50"])
+        var instance = try env.start(
+            "k1", extra: ["--commit-interval-ms", "600000", "--max-batch", "50", "--task-idle-ms", "600000"])
         defer { instance.stop() }
         let open = try env.waitForUndecidedOutputs(instance, known: known)
         #expect(open > 0, "no output reached the log inside the open transaction: \(instance.log.suffix(2000))")
@@ -37,7 +42,9 @@ import Testing
         for _ in 2...5 {
             let interval = Int.random(in: 20...100, using: &generator)
             let target = Int.random(in: 100...500, using: &generator)
-            instance = try env.start("k1", extra: ["--commit-interval-ms", String(interval), "--max-batch", "50"])
+            instance = try env.start(
+                "k1",
+                extra: ["--commit-interval-ms", String(interval), "--max-batch", "50", "--task-idle-ms", "600000"])
             let clock = ContinuousClock()
             let deadline = clock.now + .seconds(60)
             while instance.statusInt("processed") < target && instance.isRunning && clock.now < deadline {
@@ -54,7 +61,7 @@ import Testing
                     + "(target \(target)): \(undecidedByKill.last!) left undecided")
         }
 
-        instance = try env.start("k1", extra: ["--commit-interval-ms", "50"])
+        instance = try env.start("k1", extra: ["--commit-interval-ms", "50", "--task-idle-ms", "600000"])
         #expect(try env.waitUntilDone([instance]), "\(instance.log.suffix(2000))")
         #expect(instance.stop() == 0)
         let viewStarted = ContinuousClock.now
