@@ -24,21 +24,23 @@ import Testing
         let started = ContinuousClock.now
         let env = try EndToEndCluster(name: "txn-rebalance", broker: .transactional)
         env.records = Array(WorkloadGenerator(WorkloadConfig(seed: 41, users: 300, days: 20, events: 12_000)))
-        let half = env.records.count / 2
-        try env.send(0..<half)
-        let options = ["--commit-interval-ms", "50", "--max-batch", "50"]
+        // The whole input first, as the other join/leave test does: records produced while the
+        // processor runs are merged by the cached high watermarks (docs/decisions.md, "Input
+        // merge"), which a loaded machine can make differ from replay. A huge --task-idle-ms
+        // keeps a stall from passing over a partition that still has records to fetch; small
+        // polls keep the stream going while the instances join and leave.
+        try env.send(0..<env.records.count)
+        let options = ["--commit-interval-ms", "50", "--max-batch", "5", "--task-idle-ms", "600000"]
+        // All three start at once, so the group forms while the stream is young.
         let first = try env.start("j1", extra: options)
         defer { first.stop() }
-        waitFor(env, first) { $0.statusInt("processed") > 0 }
         let second = try env.start("j2", extra: options)
         defer { second.stop() }
-        waitFor(env, second) { !$0.ownedPartitions.isEmpty }
         let third = try env.start("j3", extra: options)
         defer { third.stop() }
-        waitFor(env, third) { !$0.ownedPartitions.isEmpty }
-        // The second half goes to three instances; then one leaves cleanly and one dies.
-        try env.send(half..<env.records.count)
+        // Three instances share the stream; then one leaves cleanly and one dies.
         waitFor(env, third) { $0.statusInt("processed") > 0 }
+        waitFor(env, second) { $0.statusInt("processed") > 0 }
         #expect(second.stop() == 0)
         third.kill9()
         #expect(try env.waitUntilDone([first]), "\(first.log.suffix(2000))")
