@@ -36,25 +36,8 @@ import Testing
         #expect(partials.contains { $0.figures["refund_rate"] == [10_000_000] })
     }
 
-    static let yaml = """
-        version: "v1"
-        timezone: UTC
-        dimensions:
-          consumption: { weight: 0.4, daily_cap: 2000 }
-          interaction: { weight: 0.3, daily_cap: 300 }
-          propagation: { weight: 0.3, daily_cap: 50 }
-        points:
-          order: { currencies: { CNY: 1.0 } }
-          content: { note: 10 }
-          share: 5
-        levels:
-          - { level: 1, name: Bronze, threshold: 0 }
-          - { level: 2, name: Silver, threshold: 100 }
-        policy:
-          mode: cumulative
-        signals:
-
-        """
+    /// The loader tests' minimal rules, opening a `signals:` section.
+    static let yaml = RulesLoaderTests.minimal + "\nsignals:\n"
 
     @Test func theLoaderTakesThePlugInsKeys() throws {
         let rules = try RulesLoader.parse(
