@@ -8,7 +8,7 @@ DEBUG_BIN := .build/debug/growthstream
 OUT ?= .build/out
 BIN ?= $(DEBUG_BIN)
 
-.PHONY: deps demo test build bench fuzz fuzz-engine fuzz-engine-run format clean replay-check replay-digest lint
+.PHONY: deps demo test build bench bench-compare fuzz fuzz-engine fuzz-engine-run format clean replay-check replay-digest lint
 
 ## deps: librdkafka (C client + mock cluster header), kcat (interop tests), jsonschema (schema checks),
 ## confluent-kafka 2.16.1 (only its bundled librdkafka: scripts/txn_broker.py, the committed-view tests)
@@ -68,6 +68,13 @@ replay-digest:
 bench: build
 	$(RELEASE_BIN) bench decode
 	$(RELEASE_BIN) bench pipeline
+
+## bench-compare: bench pipeline of this checkout against BASE (a commit), both built -c release
+## and run alternately RUNS times in one session; prints both and the medians of the ratios
+BASE ?= HEAD~1
+RUNS ?= 3
+bench-compare: deps
+	scripts/bench_compare.sh $(BASE) $(RUNS)
 
 ## fuzz: libFuzzer on the input decoder for FUZZ_SECONDS (seeds from generated valid events,
 ## corpus and crash inputs under .build-fuzz/), the seeded mutation loop for 10 s, then the
