@@ -12,8 +12,8 @@ import Testing
         var h = Harness(Fixture.rules())
         for i in 0..<6 { h.send(Fixture.order("e\(i)", "2026-03-01T10:00:0\(i)Z", amount: 1e300)) }
         let window = try #require(h.engine.userState("u1")?.windows.first)
-        #expect(window.raw[Dimension.consumption.rawValue] == .max)
-        #expect(window.capped[Dimension.consumption.rawValue] == MicroPoints.from(1_000_000))
+        #expect(window.raw[0] == .max)
+        #expect(window.capped[0] == MicroPoints.from(1_000_000))
         h.advance(to: "2026-03-01T10:05:00Z")
         let update = try #require(h.outputs.first { $0.topic == .updates })
         #expect(String(decoding: update.value, as: UTF8.self).contains(#""consumption":{"raw":9223372036854.775807,"#))

@@ -18,8 +18,8 @@ enum Fixture {
             version: version, timezone: timezone,
             window: WindowRules(size: size, grace: grace, idleClose: .seconds(30), maxFutureSkew: skew),
             dedupHorizon: dedup,
-            dimensions: Dimension.allCases.map {
-                DimensionRule(dimension: $0, weight: weights[$0.rawValue], dailyCap: caps[$0.rawValue])
+            dimensions: DimensionRule.builtInNames.enumerated().map {
+                DimensionRule(name: $0.element, weight: weights[$0.offset], dailyCap: caps[$0.offset])
             },
             points: PointRules(
                 orderPerUnit: 1, currencies: ["CNY": 1, "USD": 7.1], content: ["note": 10, "video": 30, "review": 5],

@@ -69,7 +69,7 @@ import Testing
         edit("missing key", "timezone: Asia/Shanghai\n", "", .missingKey, "timezone", fix: "add it"),
         edit(
             "missing dimension", "  propagation: { weight: 0.3, daily_cap: 50 }\n", "", .missingKey,
-            "dimensions.propagation", fix: "all three"),
+            "dimensions.propagation", fix: "shares count in propagation unless points.share.dimension names another"),
         edit(
             "weight not a number", "weight: 0.4", "weight: heavy", .wrongType, "dimensions.consumption.weight",
             fix: "must be a number"),

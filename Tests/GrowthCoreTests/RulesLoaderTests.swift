@@ -77,8 +77,8 @@ import Testing
             of: "  consumption: { weight: 0.4, daily_cap: 2000 }\n  interaction: { weight: 0.3, daily_cap: 300 }",
             with: "  interaction: { weight: 0.3, daily_cap: 300 }\n  consumption: { weight: 0.4, daily_cap: 2000 }")
         #expect(
-            try RulesLoader.parse(yaml: reordered, file: "f").dimensions.map(\.dimension) == [
-                .interaction, .consumption, .propagation,
+            try RulesLoader.parse(yaml: reordered, file: "f").dimensions.map(\.name) == [
+                "interaction", "consumption", "propagation",
             ])
     }
 

@@ -49,7 +49,7 @@ import Testing
         let start = week.start + offset * week.length
         return SignalPartial(
             partition: partition, unit: .week, periodStart: start, periodEnd: start + week.length, ruleVersion: "v1",
-            mark: mark, watermark: start + (mark == .final ? week.length : 1000), points: points,
+            mark: mark, watermark: start + (mark == .final ? week.length : 1000), points: DimensionVector(points),
             events: points.contains { $0 != 0 } ? 1 : 0, levels: [.init(), .init()])
     }
 

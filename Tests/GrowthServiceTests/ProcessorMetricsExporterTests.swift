@@ -117,7 +117,7 @@ enum TestRules {
         window: WindowRules(
             size: .seconds(60), grace: .seconds(30), idleClose: .seconds(30), maxFutureSkew: .seconds(86_400)),
         dedupHorizon: .seconds(86_400),
-        dimensions: Dimension.allCases.map { DimensionRule(dimension: $0, weight: 1, dailyCap: 1_000) },
+        dimensions: DimensionRule.builtInNames.map { DimensionRule(name: $0, weight: 1, dailyCap: 1_000) },
         points: PointRules(orderPerUnit: 1, currencies: ["CNY": 1], content: ["note": 10], share: 5),
         levels: [
             LevelRule(level: 1, name: "Bronze", threshold: 0), LevelRule(level: 2, name: "Silver", threshold: 100),

@@ -5,14 +5,14 @@
 extension PartitionEngine {
     /// One open period's partition-level aggregates.
     struct PeriodAggregate: Sendable, Equatable {
-        var points: [Int64] = [0, 0, 0]
+        var points = DimensionVector()
         var events: Int64 = 0
         var earliest: Int64?
         /// Plug-in kinds' sums (`PeriodSignal.count`) by kind key.
         var figures: [String: [Int64]] = [:]
 
         mutating func add(_ dimension: Dimension, _ weighted: Int64, at t: Int64) {
-            points[dimension.rawValue] = points[dimension.rawValue].saturatingAdd(weighted)
+            points.add(weighted, at: dimension)
             events = events.saturatingAdd(1)
             earliest = min(earliest ?? t, t)
         }
@@ -92,7 +92,7 @@ extension PartitionEngine {
                     into: &signalAggregates[key]![figures: type(of: plugin).key])
             }
             if signals.preferenceShift?.period == unit {
-                s.signals.addMix(period: index, dimension: dimension.rawValue, weighted: weighted)
+                s.signals.addMix(period: index, dimension: dimension, weighted: weighted)
             }
             if signals.ltvSwing?.period == unit {
                 s.signals.firstPeriod = min(s.signals.firstPeriod ?? index, index)

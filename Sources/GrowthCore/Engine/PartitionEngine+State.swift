@@ -6,6 +6,9 @@ extension PartitionEngine {
     /// Version 3: each signal aggregate followed by its plug-in figures; written only when
     /// some aggregate has figures, so state without plug-in kinds stays version 2.
     static let partitionFiguresVersion: UInt8 = 3
+    /// Version 4 (SPEC §8): each aggregate's points with their count, then its figures; written
+    /// only when some aggregate has a point beyond the third dimension.
+    static let partitionDimensionsVersion: UInt8 = 4
 
     /// The user's encoded state; nil when the engine holds none (a tombstone).
     public func encodedUserState(_ user: String) -> [UInt8]? { store.state(of: user)?.encode() }
@@ -26,8 +29,12 @@ extension PartitionEngine {
 
     public func encodedPartitionState() -> [UInt8] {
         var w = ByteWriter()
-        let hasFigures = signalAggregates.values.contains { !$0.figures.isEmpty }
-        w.byte(hasFigures ? Self.partitionFiguresVersion : Self.partitionEncodingVersion)
+        let isWide = signalAggregates.values.contains { !$0.points.fitsThreeSlots }
+        let hasFigures = isWide || signalAggregates.values.contains { !$0.figures.isEmpty }
+        w.byte(
+            isWide
+                ? Self.partitionDimensionsVersion
+                : hasFigures ? Self.partitionFiguresVersion : Self.partitionEncodingVersion)
         var flags: UInt8 = 0
         if watermark != nil { flags |= 1 }
         if maxEventTime != nil { flags |= 2 }
@@ -43,7 +50,7 @@ extension PartitionEngine {
             let a = signalAggregates[key]!
             w.byte(key.unit.code)
             w.int(key.index)
-            for d in 0..<3 { w.int(a.points[d]) }
+            if isWide { w.dimensions(a.points) } else { w.threeDimensions(a.points) }
             w.int(a.events)
             w.byte(a.earliest == nil ? 0 : 1)
             if let t = a.earliest { w.int(t) }
@@ -55,8 +62,8 @@ extension PartitionEngine {
     public mutating func restorePartitionState(from bytes: [UInt8]) throws(StateError) {
         var r = ByteReader(bytes)
         let version = try r.byte()
-        guard (1...Self.partitionFiguresVersion).contains(version) else {
-            throw StateError(.unknownVersion, "partition state version \(version), this build reads 1 to 3")
+        guard (1...Self.partitionDimensionsVersion).contains(version) else {
+            throw StateError(.unknownVersion, "partition state version \(version), this build reads 1 to 4")
         }
         let flags = try r.byte()
         let wm = flags & 1 != 0 ? Instant(millis: try r.time()) : nil
@@ -70,7 +77,8 @@ extension PartitionEngine {
                     throw StateError(.malformed, "unknown signal period unit")
                 }
                 let key = PeriodKey(unit: unit, index: try r.period())
-                var a = PeriodAggregate(points: [try r.int(), try r.int(), try r.int()], events: try r.int())
+                let points = version >= Self.partitionDimensionsVersion ? try r.dimensions() : try r.threeDimensions()
+                var a = PeriodAggregate(points: points, events: try r.int())
                 if try r.byte() != 0 { a.earliest = try r.time() }
                 if version >= Self.partitionFiguresVersion { a.figures = try SignalPartial.readFigures(&r) }
                 aggregates[key] = a

@@ -79,8 +79,7 @@ extension PartitionEngine {
     func closeFirstWindow(user: String, _ s: inout UserState, into outputs: inout [OutputRecord]) {
         let w = s.windows.removeFirst()
         let end = w.start + .milliseconds(rules.windowSize)
-        var weighted: [Int64] = [0, 0, 0]
-        for d in Dimension.allCases { weighted[d.rawValue] = rules.weighted(w.capped[d.rawValue], d) }
+        let weighted = rules.weighted(w.capped)
         let delta = weighted.saturatingSum()
         s.growth = max(0, s.growth.saturatingAdd(delta))
         let change =

@@ -10,7 +10,8 @@ extension PartitionEngine {
     ) -> SignalWarning? {
         guard let current = signals.mixBucket(index), let previous = signals.mixBucket(index - 1),
             current.events >= Int64(rule.minEvents), previous.events >= Int64(rule.minEvents),
-            let shift = SignalMath.shift(current.points, previous.points), shift > rule.threshold
+            let shift = SignalMath.shift(current.points, previous.points, count: rules.dimensionCount),
+            shift > rule.threshold
         else { return nil }
         let clock = rules.clock
         return SignalWarning(
@@ -19,7 +20,7 @@ extension PartitionEngine {
             message: "user \(user)'s activity mix shifted by \(SignalText.number(shift)) (above "
                 + "\(SignalText.number(rule.threshold))) in \(unit.label(ofIndex: index, in: clock)) against "
                 + "\(unit.label(ofIndex: index - 1, in: clock)): "
-                + SignalMath.mixText(from: previous.points, to: current.points),
+                + SignalMath.mixText(from: previous.points, to: current.points, names: rules.dimensionNames),
             occurredAt: unit.end(ofIndex: index, in: clock))
     }
 
@@ -71,12 +72,12 @@ extension PartitionEngine {
 /// The arithmetic the user and the platform signals share (SPEC §3 "Risk signals").
 enum SignalMath {
     /// Half the sum of absolute share differences (0...1); nil when a period has no positive points.
-    static func shift(_ current: [Int64], _ previous: [Int64]) -> Double? {
+    static func shift(_ current: DimensionVector, _ previous: DimensionVector, count: Int) -> Double? {
         let a = current.saturatingSum()
         let b = previous.saturatingSum()
         guard a > 0, b > 0 else { return nil }
         var sum = 0.0
-        for d in 0..<3 { sum += abs(Double(current[d]) / Double(a) - Double(previous[d]) / Double(b)) }
+        for d in 0..<count { sum += abs(Double(current[d]) / Double(a) - Double(previous[d]) / Double(b)) }
         return sum / 2
     }
 
@@ -87,13 +88,14 @@ enum SignalMath {
         return abs(swing) > rule.threshold ? swing : nil
     }
 
-    /// `consumption 80% -> 40%, interaction 10% -> 50%, propagation 10% -> 10%`.
-    static func mixText(from previous: [Int64], to current: [Int64]) -> String {
+    /// `consumption 80% -> 40%, interaction 10% -> 50%, propagation 10% -> 10%`: `names` in
+    /// dimension order.
+    static func mixText(from previous: DimensionVector, to current: DimensionVector, names: [String]) -> String {
         let a = max(1, previous.saturatingSum())
         let b = max(1, current.saturatingSum())
-        return Dimension.allCases.map { d in
-            "\(d.name) \(SignalText.percent(Double(previous[d.rawValue]) / Double(a))) -> "
-                + SignalText.percent(Double(current[d.rawValue]) / Double(b))
+        return names.enumerated().map { d, name in
+            "\(name) \(SignalText.percent(Double(previous[d]) / Double(a))) -> "
+                + SignalText.percent(Double(current[d]) / Double(b))
         }.joined(separator: ", ")
     }
 }

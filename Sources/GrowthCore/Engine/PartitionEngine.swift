@@ -95,7 +95,7 @@ public struct PartitionEngine: Sendable {
         }
         let (dimension, points) = rules.points(of: event)
         let kept = s.caps.apply(
-            points, dimension: dimension, day: rules.clock.dayNumber(t), cap: rules.dailyCaps[dimension.rawValue])
+            points, dimension: dimension, day: rules.clock.dayNumber(t), cap: rules.dailyCaps[dimension.index])
         var start = rules.windowStart(containing: t)
         var isLate = false
         if let boundary = lateBoundary, start.millis + rules.windowSize <= boundary.millis {

@@ -3,31 +3,6 @@ public enum InputTopic: String, Sendable, CaseIterable, Hashable {
     case orders, content, shares
 }
 
-/// The growth dimensions (SPEC §3 `dimensions`): orders feed consumption, content
-/// interaction, shares propagation.
-public enum Dimension: Int, Sendable, CaseIterable, Hashable {
-    case consumption = 0
-    case interaction = 1
-    case propagation = 2
-
-    public var name: String {
-        switch self {
-        case .consumption: "consumption"
-        case .interaction: "interaction"
-        case .propagation: "propagation"
-        }
-    }
-
-    public init?(name: String) {
-        switch name {
-        case "consumption": self = .consumption
-        case "interaction": self = .interaction
-        case "propagation": self = .propagation
-        default: return nil
-        }
-    }
-}
-
 /// A validated input event (SPEC §2 inputs).
 public struct Event: Sendable, Equatable {
     public var eventID: String

@@ -5,8 +5,8 @@ public struct DailyCaps: Sendable, Equatable {
     /// One calendar day's used room, micro-points per dimension.
     public struct Day: Sendable, Equatable {
         public var day: Int64
-        public var used: [Int64]
-        public init(day: Int64, used: [Int64]) {
+        public var used: DimensionVector
+        public init(day: Int64, used: DimensionVector) {
             self.day = day
             self.used = used
         }
@@ -19,17 +19,16 @@ public struct DailyCaps: Sendable, Equatable {
     /// The points kept after the cap of `day`.
     public mutating func apply(_ points: Int64, dimension: Dimension, day: Int64, cap: Int64) -> Int64 {
         guard points > 0 else { return points }
-        let d = dimension.rawValue
         let index: Int
         if let i = days.firstIndex(where: { $0.day == day }) {
             index = i
         } else {
-            days.append(Day(day: day, used: [0, 0, 0]))
+            days.append(Day(day: day, used: DimensionVector()))
             index = days.count - 1
         }
-        let room = max(0, cap.saturatingSubtract(days[index].used[d]))
+        let room = max(0, cap.saturatingSubtract(days[index].used[dimension]))
         let kept = min(points, room)
-        days[index].used[d] = days[index].used[d].saturatingAdd(kept)
+        days[index].used.add(kept, at: dimension)
         return kept
     }
 

@@ -8,9 +8,18 @@ public struct EngineRules: Sendable {
     let grace: Int64
     let maxFutureSkew: Int64
     let dedupHorizon: Int64
-    /// Indexed by `Dimension.rawValue`.
+    /// `rules.dimensionLayout`: what `Dimension.index` refers to (SPEC §8).
+    public let dimensions: [DimensionRule]
+    let dimensionNames: [String]
+    /// Indexed by `Dimension.index`.
     let weights: [Double]
     let dailyCaps: [Int64]
+    /// The dimensions in the file's order: the tie order of the signals (SPEC §12 A1).
+    let tieOrder: [Dimension]
+    /// Where orders, content and shares count (SPEC §12 A2).
+    let orderDimension: Dimension
+    let contentDimension: Dimension
+    let shareDimension: Dimension
     /// `thresholds[i]` is level `i + 1`'s threshold in micro-points.
     let thresholds: [Int64]
     let maintain: Int64
@@ -24,10 +33,18 @@ public struct EngineRules: Sendable {
         grace = rules.window.grace.milliseconds
         maxFutureSkew = rules.window.maxFutureSkew.milliseconds
         dedupHorizon = rules.dedupHorizon.milliseconds
-        weights = Dimension.allCases.map { d in rules.dimensions.first { $0.dimension == d }?.weight ?? 0 }
-        dailyCaps = Dimension.allCases.map { d in
-            rules.dimensions.first { $0.dimension == d }.map { MicroPoints.from($0.dailyCap) } ?? .max
-        }
+        // Rules built in code skip the loader's checks: a kind counting in an unlisted dimension
+        // counts in the first one, and an empty list gets one dimension of weight 0.
+        let layout = rules.dimensionLayout
+        dimensions = layout.isEmpty ? [DimensionRule(name: "consumption", weight: 0, dailyCap: 1e12)] : layout
+        dimensionNames = dimensions.map(\.name)
+        weights = dimensions.map(\.weight)
+        dailyCaps = dimensions.map { MicroPoints.from($0.dailyCap) }
+        let order = rules.dimensions.compactMap { rules.dimension(named: $0.name) }
+        tieOrder = order.isEmpty ? [Dimension(index: 0)] : order
+        orderDimension = rules.dimension(named: rules.points.orderDimension) ?? Dimension(index: 0)
+        contentDimension = rules.dimension(named: rules.points.contentDimension) ?? Dimension(index: 0)
+        shareDimension = rules.dimension(named: rules.points.shareDimension) ?? Dimension(index: 0)
         thresholds = rules.levels.map { MicroPoints.from($0.threshold) }
         maintain = MicroPoints.from(rules.policy.maintain)
         recover = MicroPoints.from(rules.policy.recover)
@@ -61,25 +78,34 @@ public struct EngineRules: Sendable {
 
     func windowStart(containing t: Instant) -> Instant { Instant(millis: floorDiv(t.millis, windowSize) * windowSize) }
 
-    /// An event's dimension and signed points, rounded once to micro-points (SPEC §3 Growth):
-    /// orders `amount x rate x per_unit`, content `points[kind] x quality`, shares
+    /// An event's dimension and signed points, rounded once to micro-points (SPEC §3 Growth, §12
+    /// A2): orders `amount x rate x per_unit`, content `points[kind] x quality`, shares
     /// `points.share`; refunds and deletions count negative, refunds with the full amount.
     public func points(of event: Event) -> (Dimension, Int64) {
         switch event.body {
         case .order(let o):
             let rate = rules.points.currencies[o.currency] ?? 0
             let p = MicroPoints.from(o.amount * rate * rules.points.orderPerUnit)
-            return (.consumption, o.status == .refunded ? -p : p)
+            return (orderDimension, o.status == .refunded ? -p : p)
         case .content(let c):
             let p = MicroPoints.from((rules.points.content[c.kind] ?? 0) * c.quality)
-            return (.interaction, c.action == .deleted ? -p : p)
+            return (contentDimension, c.action == .deleted ? -p : p)
         case .share:
-            return (.propagation, MicroPoints.from(rules.points.share))
+            return (shareDimension, MicroPoints.from(rules.points.share))
         }
     }
 
+    var dimensionCount: Int { dimensions.count }
+
     func weighted(_ capped: Int64, _ dimension: Dimension) -> Int64 {
-        Int64(saturating: Double(capped) * weights[dimension.rawValue])
+        Int64(saturating: Double(capped) * weights[dimension.index])
+    }
+
+    /// weight x capped, per dimension.
+    func weighted(_ capped: DimensionVector) -> DimensionVector {
+        var result = DimensionVector()
+        for i in 0..<dimensionCount { result[i] = Int64(saturating: Double(capped[i]) * weights[i]) }
+        return result
     }
 }
 

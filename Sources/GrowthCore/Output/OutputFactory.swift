@@ -4,7 +4,7 @@
 extension EngineRules {
     /// `growth.updates`: one per user per closed window with a counted event.
     func updateRecord(
-        user: String, window: WindowAccumulator, weighted: [Int64], delta: Int64, growthAfter: Int64,
+        user: String, window: WindowAccumulator, weighted: DimensionVector, delta: Int64, growthAfter: Int64,
         levelAfter: Int
     ) -> OutputRecord {
         let end = window.start + .milliseconds(windowSize)
@@ -21,15 +21,15 @@ extension EngineRules {
         w.time(end, clock)
         w.key("points")
         w.beginObject()
-        for d in Dimension.allCases {
-            w.key(d.name)
+        for (d, dimension) in dimensions.enumerated() {
+            w.key(dimension.name)
             w.beginObject()
             w.key("raw")
-            w.micro(window.raw[d.rawValue])
+            w.micro(window.raw[d])
             w.key("capped")
-            w.micro(window.capped[d.rawValue])
+            w.micro(window.capped[d])
             w.key("weighted")
-            w.micro(weighted[d.rawValue])
+            w.micro(weighted[d])
             w.endObject()
         }
         w.endObject()

@@ -36,9 +36,18 @@ public struct Rules: Sendable, Equatable {
         self.signals = signals
     }
 
-    /// The rule of one dimension (always present for all three after validation).
-    public func dimension(_ d: Dimension) -> DimensionRule {
-        dimensions.first { $0.dimension == d }!
+    /// The dimensions in the order every per-dimension figure is kept and written in (SPEC §8,
+    /// docs/decisions.md "Dimension order"): the built-in three the file names first, in their
+    /// §3 order, then the others in file order; at most `DimensionVector.capacity`.
+    public var dimensionLayout: [DimensionRule] {
+        let builtIn = DimensionRule.builtInNames.compactMap { name in dimensions.first { $0.name == name } }
+        let others = dimensions.filter { !DimensionRule.builtInNames.contains($0.name) }
+        return Array((builtIn + others).prefix(DimensionVector.capacity))
+    }
+
+    /// The position of the dimension named `name` in `dimensionLayout`.
+    public func dimension(named name: String) -> Dimension? {
+        dimensionLayout.firstIndex { $0.name == name }.map(Dimension.init(index:))
     }
 }
 
@@ -56,19 +65,25 @@ public struct WindowRules: Sendable, Equatable {
     }
 }
 
-/// One entry of `dimensions`: growth delta = sum of weight x capped points.
+/// One entry of `dimensions` (SPEC §3, §8): growth delta = sum of weight x capped points.
 public struct DimensionRule: Sendable, Equatable {
-    public var dimension: Dimension
+    /// `[a-z_]+`, unique in the file.
+    public var name: String
     public var weight: Double
     public var dailyCap: Double
-    public init(dimension: Dimension, weight: Double, dailyCap: Double) {
-        self.dimension = dimension
+    public init(name: String, weight: Double, dailyCap: Double) {
+        self.name = name
         self.weight = weight
         self.dailyCap = dailyCap
     }
+
+    /// The dimensions of SPEC §3, in that order: where orders, content and shares count unless
+    /// the rules name another (A2).
+    public static let builtInNames = ["consumption", "interaction", "propagation"]
 }
 
-/// `points`: how many points each event kind is worth (SPEC §3 "Growth").
+/// `points`: how many points each event kind is worth and the dimension it counts in (SPEC §3
+/// "Growth", §8, §12 A2).
 public struct PointRules: Sendable, Equatable {
     /// `order.per_unit`.
     public var orderPerUnit: Double
@@ -76,13 +91,24 @@ public struct PointRules: Sendable, Equatable {
     public var currencies: [String: Double]
     /// `content`: points per kind, multiplied by quality.
     public var content: [String: Double]
-    /// `share`.
+    /// `share` (or `share.points`).
     public var share: Double
-    public init(orderPerUnit: Double, currencies: [String: Double], content: [String: Double], share: Double) {
+    /// `order.dimension`, `content.dimension`, `share.dimension`: names listed in `dimensions`.
+    public var orderDimension: String
+    public var contentDimension: String
+    public var shareDimension: String
+    public init(
+        orderPerUnit: Double, currencies: [String: Double], content: [String: Double], share: Double,
+        orderDimension: String = "consumption", contentDimension: String = "interaction",
+        shareDimension: String = "propagation"
+    ) {
         self.orderPerUnit = orderPerUnit
         self.currencies = currencies
         self.content = content
         self.share = share
+        self.orderDimension = orderDimension
+        self.contentDimension = contentDimension
+        self.shareDimension = shareDimension
     }
 }
 

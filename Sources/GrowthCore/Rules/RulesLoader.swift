@@ -53,7 +53,8 @@ public enum RulesLoader {
         let dedup = try top.optional("dedup_horizon")?.duration(allowsZero: false) ?? .seconds(7 * 86_400)
         let dimensions = try self.dimensions(
             top.required("dimensions", "dimensions: {consumption: ..., interaction: ..., propagation: ...}"))
-        let points = try self.points(top.required("points", "points: {order: ..., content: ..., share: ...}"))
+        let points = try self.points(
+            top.required("points", "points: {order: ..., content: ..., share: ...}"), dimensions: dimensions)
         let policyNode = try top.required("policy", "policy: {mode: cumulative} (or staged)")
         let mode = try policyMode(policyNode)
         let levels = try self.levels(
@@ -110,28 +111,67 @@ public enum RulesLoader {
         return window
     }
 
+    /// `dimensions` (SPEC §8, §12 A1): 1 to 8 names `[a-z_]+`, each `{weight: 0..1, daily_cap}`,
+    /// kept in file order.
     static func dimensions(_ node: RulesNode) throws(RulesError) -> [DimensionRule] {
-        let names = Dimension.allCases.map(\.name)
-        let keys = try node.mapping(allowed: names)
+        let entries = try node.namedEntries(what: "dimension names to {weight, daily_cap}")
+        guard !entries.isEmpty else {
+            throw node.error(
+                .invalidValue, "lists no dimension; add 1 to 8, e.g. consumption: {weight: 0.4, daily_cap: 2000}")
+        }
+        guard entries.count <= DimensionVector.capacity else {
+            throw node.error(
+                .outOfRange, "lists \(entries.count) dimensions; at most \(DimensionVector.capacity) are allowed")
+        }
         var result: [DimensionRule] = []
-        for (name, _) in keys.entries {
-            let entry = try keys.required(name, "").mapping(allowed: ["weight", "daily_cap"])
+        for (name, value) in entries {
+            guard !name.isEmpty, name.utf8.allSatisfy({ $0 == UInt8(ascii: "_") || (97...122).contains($0) }) else {
+                throw value.error(
+                    .invalidValue,
+                    "\"\(name)\" is not a dimension name; use lower-case letters and underscores ([a-z_]+)")
+            }
+            let entry = try value.mapping(allowed: ["weight", "daily_cap"])
             let weight = try entry.required("weight", "weight: 0.4 (between 0 and 1)").double(in: 0...1)
             let cap = try entry.required("daily_cap", "daily_cap: 2000 (points per calendar day)").double(
                 atLeast: 0, orAbove: true, atMost: maxPoints)
-            result.append(DimensionRule(dimension: Dimension(name: name)!, weight: weight, dailyCap: cap))
-        }
-        for name in names where !keys.has(name) {
-            _ = try keys.required(name, "\(name): {weight: 0.3, daily_cap: 100}; all three dimensions are needed")
+            result.append(DimensionRule(name: name, weight: weight, dailyCap: cap))
         }
         return result
     }
 
-    static func points(_ node: RulesNode) throws(RulesError) -> PointRules {
+    /// The dimension an input kind counts in (SPEC §12 A2, A3): `node` (its `dimension` key) if
+    /// given, else `fallback`; either way one `dimensions` lists, else the file is refused.
+    static func dimension(
+        _ node: RulesNode?, fallback: String, of kind: String, at path: String, listed: [DimensionRule],
+        owner: RulesNode
+    ) throws(RulesError) -> String {
+        let names = listed.map(\.name).joined(separator: ", ")
+        guard let node else {
+            guard listed.contains(where: { $0.name == fallback }) else {
+                let mark = owner.node.mark.map { " (\(path) is at line \($0.line))" } ?? ""
+                throw RulesError(
+                    .missingKey, file: owner.file, path: "dimensions.\(fallback)",
+                    message: "is missing: \(kind) count in \(fallback) unless \(path).dimension names another "
+                        + "(listed: \(names)); add \(fallback): {weight: 0.3, daily_cap: 100} under dimensions or set "
+                        + "\(path).dimension" + mark)
+            }
+            return fallback
+        }
+        let name = try node.nonEmptyString()
+        guard listed.contains(where: { $0.name == name }) else {
+            throw node.error(
+                .invalidValue, "\"\(name)\" is not listed under dimensions (listed: \(names)); name one of those")
+        }
+        return name
+    }
+
+    static func points(_ node: RulesNode, dimensions: [DimensionRule]) throws(RulesError) -> PointRules {
         let keys = try node.mapping(allowed: ["order", "content", "share"])
-        let order = try keys.required("order", "order: {per_unit: 1.0, currencies: {CNY: 1.0}}").mapping(allowed: [
-            "per_unit", "currencies",
-        ])
+        let orderNode = try keys.required("order", "order: {per_unit: 1.0, currencies: {CNY: 1.0}}")
+        let order = try orderNode.mapping(allowed: ["per_unit", "currencies", "dimension"])
+        let orderDimension = try dimension(
+            order.optional("dimension"), fallback: "consumption", of: "orders", at: "points.order", listed: dimensions,
+            owner: orderNode)
         let perUnit = try order.optional("per_unit")?.double(atLeast: 0, atMost: maxRate) ?? 1
         let currencyNode = try order.required(
             "currencies", "currencies: {CNY: 1.0, USD: 7.1} (code: rate to the base currency)")
@@ -150,14 +190,37 @@ public enum RulesLoader {
         }
         let contentNode = try keys.required("content", "content: {note: 10, video: 30} (points per kind)")
         var content: [String: Double] = [:]
+        var contentDimensionNode: RulesNode?
         for (kind, value) in try contentNode.namedEntries(what: "content kinds to points") {
+            if kind == "dimension" {
+                contentDimensionNode = value
+                continue
+            }
             guard !kind.isEmpty else { throw value.error(.invalidValue, "a content kind needs a name") }
             content[kind] = try value.double(atLeast: 0, atMost: maxPoints)
         }
         guard !content.isEmpty else {
             throw contentNode.error(.invalidValue, "lists no content kind; add at least one, e.g. note: 10")
         }
-        let share = try keys.required("share", "share: 5 (points per share)").double(atLeast: 0, atMost: maxPoints)
-        return PointRules(orderPerUnit: perUnit, currencies: currencies, content: content, share: share)
+        let contentDimension = try dimension(
+            contentDimensionNode, fallback: "interaction", of: "content items", at: "points.content",
+            listed: dimensions, owner: contentNode)
+        let shareNode = try keys.required("share", "share: 5 (points per share)")
+        let share: Double
+        let shareDimension: String
+        if case .mapping = shareNode.node {
+            let entry = try shareNode.mapping(allowed: ["points", "dimension"])
+            share = try entry.required("points", "points: 5 (points per share)").double(atLeast: 0, atMost: maxPoints)
+            shareDimension = try dimension(
+                entry.optional("dimension"), fallback: "propagation", of: "shares", at: "points.share",
+                listed: dimensions, owner: shareNode)
+        } else {
+            share = try shareNode.double(atLeast: 0, atMost: maxPoints)
+            shareDimension = try dimension(
+                nil, fallback: "propagation", of: "shares", at: "points.share", listed: dimensions, owner: shareNode)
+        }
+        return PointRules(
+            orderPerUnit: perUnit, currencies: currencies, content: content, share: share,
+            orderDimension: orderDimension, contentDimension: contentDimension, shareDimension: shareDimension)
     }
 }

@@ -24,13 +24,14 @@ struct PeriodJudge {
 
     /// Platform `preference_shift`: the mix of every user's positive weighted points.
     func preferenceShift(_ rule: SignalRules.PreferenceShift) -> SignalWarning? {
-        guard let previous, let shift = SignalMath.shift(current.points, previous.points), shift > rule.threshold
+        guard let previous, let shift = SignalMath.shift(current.points, previous.points, count: rules.dimensionCount),
+            shift > rule.threshold
         else { return nil }
         return warning(
             .preferenceShift, .platform, value: shift, baseline: nil, threshold: rule.threshold,
             message: "the platform's activity mix shifted by \(SignalText.number(shift)) (above "
                 + "\(SignalText.number(rule.threshold))) in \(label) against \(previousLabel): "
-                + SignalMath.mixText(from: previous.points, to: current.points))
+                + SignalMath.mixText(from: previous.points, to: current.points, names: rules.dimensionNames))
     }
 
     /// Platform and per-level `ltv_swing`: the mean of the users' non-zero estimates; never at
@@ -63,16 +64,17 @@ struct PeriodJudge {
         let total = current.points.saturatingSum()
         guard total > 0 else { return nil }
         var top: Dimension?
-        for d in rules.rules.dimensions.map(\.dimension) {
-            if let t = top, current.points[d.rawValue] <= current.points[t.rawValue] { continue }
+        for d in rules.tieOrder {
+            if let t = top, current.points[d] <= current.points[t] { continue }
             top = d
         }
         guard let top else { return nil }
-        let share = Double(current.points[top.rawValue]) / Double(total)
+        let share = Double(current.points[top]) / Double(total)
         guard share > rule.threshold else { return nil }
         return warning(
             .behaviorDominance, .platform, value: share, baseline: nil, threshold: rule.threshold,
-            message: "\(top.name) made \(SignalText.percent(share)) of the platform's positive weighted points in "
+            message:
+                "\(rules.dimensions[top.index].name) made \(SignalText.percent(share)) of the platform's positive weighted points in "
                 + "\(label) (above \(SignalText.percent(rule.threshold)))")
     }
 

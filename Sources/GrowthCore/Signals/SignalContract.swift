@@ -32,8 +32,11 @@ public struct SignalPartial: Sendable, Equatable {
 
     /// 1: the built-in aggregates only. 2: followed by `figures` (written only when a plug-in
     /// kind counted something, so partials of the built-in kinds stay version 1, byte for byte).
+    /// 3 (SPEC §8): `points` with its count, then `figures`; written only when a point lies
+    /// beyond the third dimension.
     static let formatVersion: UInt8 = 1
     static let figuresFormatVersion: UInt8 = 2
+    static let dimensionsFormatVersion: UInt8 = 3
 
     /// The input partition whose engine emitted it.
     public var partition: Int
@@ -47,8 +50,8 @@ public struct SignalPartial: Sendable, Equatable {
     /// partition that never had input).
     public var watermark: Int64?
     /// Positive weighted points (weight x raw points of counted events with positive points)
-    /// per dimension (`Dimension.rawValue`), micro-points, of events whose own time is in the period.
-    public var points: [Int64]
+    /// per dimension, micro-points, of events whose own time is in the period.
+    public var points: DimensionVector
     /// Counted events whose own time is in the period.
     public var events: Int64
     /// The earliest own time of those events (ms).
@@ -61,7 +64,7 @@ public struct SignalPartial: Sendable, Equatable {
 
     public init(
         partition: Int, unit: CalendarPeriod = .day, periodStart: Int64 = 0, periodEnd: Int64 = 0,
-        ruleVersion: String = "", mark: Mark = .final, watermark: Int64? = nil, points: [Int64] = [0, 0, 0],
+        ruleVersion: String = "", mark: Mark = .final, watermark: Int64? = nil, points: DimensionVector = [],
         events: Int64 = 0, earliestEvent: Int64? = nil, levels: [LevelFigures] = [], figures: [String: [Int64]] = [:]
     ) {
         self.partition = partition
@@ -81,7 +84,9 @@ public struct SignalPartial: Sendable, Equatable {
     /// The partials topic's value: a versioned binary encoding (first byte = format version).
     public func encoded() -> [UInt8] {
         var w = ByteWriter()
-        w.byte(figures.isEmpty ? Self.formatVersion : Self.figuresFormatVersion)
+        let isWide = !points.fitsThreeSlots
+        w.byte(
+            isWide ? Self.dimensionsFormatVersion : figures.isEmpty ? Self.formatVersion : Self.figuresFormatVersion)
         w.count(partition)
         w.byte(unit.code)
         w.int(periodStart)
@@ -91,7 +96,7 @@ public struct SignalPartial: Sendable, Equatable {
         w.byte((watermark == nil ? 0 : 1) | (earliestEvent == nil ? 0 : 2))
         if let t = watermark { w.int(t) }
         if let t = earliestEvent { w.int(t) }
-        for d in 0..<3 { w.int(points[d]) }
+        if isWide { w.dimensions(points) } else { w.threeDimensions(points) }
         w.int(events)
         w.count(levels.count)
         for l in levels {
@@ -99,15 +104,15 @@ public struct SignalPartial: Sendable, Equatable {
             w.int(l.ltvSum)
             w.int(l.ltvUsers)
         }
-        if !figures.isEmpty { Self.write(figures, to: &w) }
+        if isWide || !figures.isEmpty { Self.write(figures, to: &w) }
         return w.bytes
     }
 
     public init(decoding bytes: [UInt8]) throws(StateError) {
         var r = ByteReader(bytes)
         let version = try r.byte()
-        guard version == Self.formatVersion || version == Self.figuresFormatVersion else {
-            throw StateError(.unknownVersion, "signal partial version \(version), this build reads 1 and 2")
+        guard (Self.formatVersion...Self.dimensionsFormatVersion).contains(version) else {
+            throw StateError(.unknownVersion, "signal partial version \(version), this build reads 1 to 3")
         }
         partition = try r.count(limit: 1 << 20)
         guard let u = CalendarPeriod(code: try r.byte()) else { throw StateError(.malformed, "unknown period unit") }
@@ -120,13 +125,13 @@ public struct SignalPartial: Sendable, Equatable {
         let flags = try r.byte()
         watermark = flags & 1 != 0 ? try r.time() : nil
         earliestEvent = flags & 2 != 0 ? try r.time() : nil
-        points = [try r.int(), try r.int(), try r.int()]
+        points = version == Self.dimensionsFormatVersion ? try r.dimensions() : try r.threeDimensions()
         events = try r.int()
         levels = []
         for _ in 0..<(try r.count(limit: 1000)) {
             levels.append(LevelFigures(users: try r.int(), ltvSum: try r.int(), ltvUsers: try r.int()))
         }
-        figures = version == Self.figuresFormatVersion ? try Self.readFigures(&r) : [:]
+        figures = version != Self.formatVersion ? try Self.readFigures(&r) : [:]
         guard r.isAtEnd else { throw StateError(.malformed, "bytes after the signal partial") }
     }
 

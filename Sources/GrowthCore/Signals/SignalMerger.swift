@@ -152,7 +152,7 @@ struct UnitMerge: Sendable {
 /// saturating at its ends: docs/decisions.md "Arithmetic limits").
 struct MergedPeriod: Sendable {
     var index: Int64
-    var points: [Int64] = [0, 0, 0]
+    var points = DimensionVector()
     var events: Int64 = 0
     var earliestEvent: Int64?
     /// The earliest counted event of partials under the merger's rule version (`benefit_gap`).
@@ -168,7 +168,7 @@ struct MergedPeriod: Sendable {
 
     mutating func add(_ s: SignalPartial, flows: Bool) {
         if flows {
-            for d in 0..<3 { points[d] = points[d].saturatingAdd(s.points[d]) }
+            for d in 0..<DimensionVector.capacity { points.add(s.points[d], at: Dimension(index: d)) }
             events = events.saturatingAdd(s.events)
             if let e = s.earliestEvent { earliestEvent = min(earliestEvent ?? e, e) }
             for (key, values) in s.figures {

@@ -6,7 +6,7 @@ public struct UserSignals: Sendable, Equatable {
     /// counted events (SPEC §7 Signals `min_events`).
     public struct MixBucket: Sendable, Equatable {
         public var period: Int64
-        public var points: [Int64]
+        public var points: DimensionVector
         public var events: Int64
     }
 
@@ -18,7 +18,10 @@ public struct UserSignals: Sendable, Equatable {
     }
 
     static let tag: UInt8 = 1
+    /// 1: three dimensions per mix bucket. 2 (SPEC §8): each bucket's count first; written only
+    /// when some bucket has a figure beyond the third dimension.
     static let formatVersion: UInt8 = 1
+    static let dimensionsFormatVersion: UInt8 = 2
 
     /// Latest own time of a counted event (ms): churn's episode starts there.
     public var latestEvent: Int64?
@@ -35,13 +38,13 @@ public struct UserSignals: Sendable, Equatable {
 
     public var isEmpty: Bool { self == UserSignals() }
 
-    mutating func addMix(period: Int64, dimension: Int, weighted: Int64) {
+    mutating func addMix(period: Int64, dimension: Dimension, weighted: Int64) {
         let i = mix.firstIndex { $0.period >= period } ?? mix.count
         if i == mix.count || mix[i].period != period {
-            mix.insert(MixBucket(period: period, points: [0, 0, 0], events: 0), at: i)
+            mix.insert(MixBucket(period: period, points: DimensionVector(), events: 0), at: i)
         }
         mix[i].events = mix[i].events.saturatingAdd(1)
-        if weighted > 0 { mix[i].points[dimension] = mix[i].points[dimension].saturatingAdd(weighted) }
+        if weighted > 0 { mix[i].points.add(weighted, at: dimension) }
     }
 
     mutating func addSpend(period: Int64, net: Int64) {
@@ -73,7 +76,8 @@ public struct UserSignals: Sendable, Equatable {
 
     func encoded() -> [UInt8] {
         var w = ByteWriter()
-        w.byte(Self.formatVersion)
+        let isWide = mix.contains { !$0.points.fitsThreeSlots }
+        w.byte(isWide ? Self.dimensionsFormatVersion : Self.formatVersion)
         var flags: UInt8 = churnWarned ? 1 : 0
         if latestEvent != nil { flags |= 2 }
         if firstPeriod != nil { flags |= 4 }
@@ -85,7 +89,7 @@ public struct UserSignals: Sendable, Equatable {
         for b in mix {
             w.int(b.period &- previous)
             previous = b.period
-            for d in 0..<3 { w.int(b.points[d]) }
+            if isWide { w.dimensions(b.points) } else { w.threeDimensions(b.points) }
             w.int(b.events)
         }
         w.count(spend.count)
@@ -101,9 +105,10 @@ public struct UserSignals: Sendable, Equatable {
     init(decoding bytes: [UInt8]) throws(StateError) {
         var r = ByteReader(bytes)
         let version = try r.byte()
-        guard version == Self.formatVersion else {
-            throw StateError(.unknownVersion, "user signal state version \(version), this build reads 1")
+        guard version == Self.formatVersion || version == Self.dimensionsFormatVersion else {
+            throw StateError(.unknownVersion, "user signal state version \(version), this build reads 1 and 2")
         }
+        let isWide = version == Self.dimensionsFormatVersion
         let flags = try r.byte()
         churnWarned = flags & 1 != 0
         if flags & 2 != 0 { latestEvent = try r.time() }
@@ -111,7 +116,7 @@ public struct UserSignals: Sendable, Equatable {
         var previous: Int64 = 0
         for _ in 0..<(try r.count(limit: 10_000)) {
             previous = try ByteReader.checkedPeriod(previous &+ r.int(), at: r.offset)
-            let points = [try r.int(), try r.int(), try r.int()]
+            let points = isWide ? try r.dimensions() : try r.threeDimensions()
             mix.append(MixBucket(period: previous, points: points, events: try r.int()))
         }
         previous = 0

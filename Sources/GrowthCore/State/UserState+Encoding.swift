@@ -1,12 +1,19 @@
-/// The versioned binary encoding of `UserState` (SPEC §4: the state changelog). Version 1;
-/// extensions are tagged blobs so later features add state without a format break.
+/// The versioned binary encoding of `UserState` (SPEC §4: the state changelog); extensions are
+/// tagged blobs so later features add state without a format break. Version 1 holds three
+/// dimensions per window and cap day; version 2 (SPEC §8) writes each vector's count and is
+/// written only when some figure lies beyond the third dimension, so states of three
+/// dimensions stay version 1, byte for byte.
 extension UserState {
     static let encodingVersion: UInt8 = 1
+    static let dimensionsEncodingVersion: UInt8 = 2
 
     public func encode() -> [UInt8] {
         var w = ByteWriter()
         w.bytes.reserveCapacity(64 + seenEvents.count * 24)
-        w.byte(Self.encodingVersion)
+        let isWide =
+            windows.contains { !$0.raw.fitsThreeSlots || !$0.capped.fitsThreeSlots }
+            || caps.days.contains { !$0.used.fitsThreeSlots }
+        w.byte(isWide ? Self.dimensionsEncodingVersion : Self.encodingVersion)
         w.string(ruleVersion)
         w.int(growth)
         w.count(level)
@@ -26,9 +33,14 @@ extension UserState {
         w.count(windows.count)
         for win in windows {
             w.int(win.start.millis)
-            for d in 0..<3 {
-                w.int(win.raw[d])
-                w.int(win.capped[d])
+            if isWide {
+                w.dimensions(win.raw)
+                w.dimensions(win.capped)
+            } else {
+                for d in 0..<3 {
+                    w.int(win.raw[d])
+                    w.int(win.capped[d])
+                }
             }
             w.byte((win.isLate ? 1 : 0) | (win.isTruncated ? 2 : 0))
             if win.isTruncated { w.count(win.eventCount) }
@@ -38,7 +50,7 @@ extension UserState {
         w.count(caps.days.count)
         for day in caps.days {
             w.int(day.day)
-            for d in 0..<3 { w.int(day.used[d]) }
+            if isWide { w.dimensions(day.used) } else { w.threeDimensions(day.used) }
         }
         w.count(seenEvents.count)
         var previous: Int64 = 0
@@ -62,9 +74,10 @@ extension UserState {
     public init(decoding bytes: [UInt8]) throws(StateError) {
         var r = ByteReader(bytes)
         let version = try r.byte()
-        guard version == Self.encodingVersion else {
-            throw StateError(.unknownVersion, "user state version \(version), this build reads 1")
+        guard version == Self.encodingVersion || version == Self.dimensionsEncodingVersion else {
+            throw StateError(.unknownVersion, "user state version \(version), this build reads 1 and 2")
         }
+        let isWide = version == Self.dimensionsEncodingVersion
         self.init(ruleVersion: try r.string())
         growth = try r.int()
         level = try r.number(limit: 1000)
@@ -80,9 +93,14 @@ extension UserState {
 
         for _ in 0..<(try r.count()) {
             var win = WindowAccumulator(start: Instant(millis: try r.time()))
-            for d in 0..<3 {
-                win.raw[d] = try r.int()
-                win.capped[d] = try r.int()
+            if isWide {
+                win.raw = try r.dimensions()
+                win.capped = try r.dimensions()
+            } else {
+                for d in 0..<3 {
+                    win.raw[d] = try r.int()
+                    win.capped[d] = try r.int()
+                }
             }
             let windowFlags = try r.byte()
             win.isLate = windowFlags & 1 != 0
@@ -94,7 +112,7 @@ extension UserState {
         var days: [DailyCaps.Day] = []
         for _ in 0..<(try r.count()) {
             let day = try r.period()
-            days.append(DailyCaps.Day(day: day, used: [try r.int(), try r.int(), try r.int()]))
+            days.append(DailyCaps.Day(day: day, used: isWide ? try r.dimensions() : try r.threeDimensions()))
         }
         caps = DailyCaps(days: days)
         let seenCount = try r.count()

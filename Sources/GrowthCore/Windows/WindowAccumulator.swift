@@ -2,11 +2,11 @@
 /// capped points of its counted events, their ids, and whether a late event landed in it.
 public struct WindowAccumulator: Sendable, Equatable {
     public var start: Instant
-    /// Signed points before caps, per `Dimension.rawValue`; sums saturate at the ends of Int64
+    /// Signed points before caps, per dimension; sums saturate at the ends of Int64
     /// (docs/decisions.md "Arithmetic limits").
-    public var raw: [Int64]
-    /// Points kept after the daily caps, per `Dimension.rawValue`.
-    public var capped: [Int64]
+    public var raw: DimensionVector
+    /// Points kept after the daily caps, per dimension.
+    public var capped: DimensionVector
     /// The ids of the counted events, at most `maxEventIDs`: beyond that the smallest (by
     /// UTF-8 bytes) are kept, whatever the arrival order, so one user flooding a window cannot
     /// make its update or changelog record exceed Kafka's message size.
@@ -20,7 +20,7 @@ public struct WindowAccumulator: Sendable, Equatable {
     public var isTruncated: Bool { eventCount > eventIDs.count }
 
     public init(
-        start: Instant, raw: [Int64] = [0, 0, 0], capped: [Int64] = [0, 0, 0], eventIDs: [String] = [],
+        start: Instant, raw: DimensionVector = [], capped: DimensionVector = [], eventIDs: [String] = [],
         isLate: Bool = false
     ) {
         self.start = start
@@ -32,8 +32,8 @@ public struct WindowAccumulator: Sendable, Equatable {
     }
 
     mutating func add(eventID: String, dimension: Dimension, raw points: Int64, capped kept: Int64, isLate late: Bool) {
-        raw[dimension.rawValue] = raw[dimension.rawValue].saturatingAdd(points)
-        capped[dimension.rawValue] = capped[dimension.rawValue].saturatingAdd(kept)
+        raw.add(points, at: dimension)
+        capped.add(kept, at: dimension)
         eventCount += 1
         if eventIDs.count < Self.maxEventIDs {
             eventIDs.append(eventID)

@@ -129,9 +129,9 @@ public enum DecodeBenchmark {
             size: .seconds(60), grace: .seconds(30), idleClose: .seconds(30), maxFutureSkew: .seconds(86_400)),
         dedupHorizon: .seconds(7 * 86_400),
         dimensions: [
-            DimensionRule(dimension: .consumption, weight: 0.4, dailyCap: 2000),
-            DimensionRule(dimension: .interaction, weight: 0.3, dailyCap: 300),
-            DimensionRule(dimension: .propagation, weight: 0.3, dailyCap: 50),
+            DimensionRule(name: "consumption", weight: 0.4, dailyCap: 2000),
+            DimensionRule(name: "interaction", weight: 0.3, dailyCap: 300),
+            DimensionRule(name: "propagation", weight: 0.3, dailyCap: 50),
         ],
         points: PointRules(
             orderPerUnit: 1, currencies: ["CNY": 1, "USD": 7.1, "EUR": 7.7],
