@@ -112,6 +112,8 @@ import Testing
             case .shares:
                 #expect(eventID.hasPrefix("s-"))
                 #expect(value["channel"] is String)
+            default:
+                Issue.record("the default workload has no \(record.topic) records")
             }
         }
     }

@@ -1,6 +1,32 @@
-/// The three input topics (SPEC §2) by their short names, as used in replay JSONL lines.
-public enum InputTopic: String, Sendable, CaseIterable, Hashable {
-    case orders, content, shares
+extension InputKind {
+    /// Every input kind, in the order roles, metrics and summaries list them (SPEC §2 inputs).
+    static let all: [InputKind] = [.orders, .content, .shares]
+}
+
+/// An input topic (SPEC §2) by its position in `InputKind.all`; `rawValue` is its short name
+/// as replay JSONL lines write it.
+public struct InputTopic: RawRepresentable, Sendable, CaseIterable, Hashable, CustomStringConvertible {
+    public let index: Int
+
+    public init?(rawValue: String) {
+        guard let i = InputKind.all.firstIndex(where: { $0.name == rawValue }) else { return nil }
+        index = i
+    }
+
+    private init(index: Int) { self.index = index }
+
+    public static let allCases: [InputTopic] = InputKind.all.indices.map(InputTopic.init(index:))
+
+    public var rawValue: String { kind.name }
+    public var kind: InputKind { InputKind.all[index] }
+    public var description: String { rawValue }
+
+    public static func == (a: InputTopic, b: InputTopic) -> Bool { a.index == b.index }
+    public func hash(into hasher: inout Hasher) { hasher.combine(index) }
+
+    public static let orders = InputTopic(rawValue: "orders")!
+    public static let content = InputTopic(rawValue: "content")!
+    public static let shares = InputTopic(rawValue: "shares")!
 }
 
 /// A validated input event (SPEC §2 inputs).

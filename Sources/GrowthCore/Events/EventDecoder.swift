@@ -26,13 +26,12 @@ public struct DecodeLimits: Sendable, Equatable {
 /// ECMAScript `JSON.parse`). Unknown fields are validated as JSON and otherwise ignored.
 public struct EventDecoder: Sendable {
     public let limits: DecodeLimits
-    private let currencies: [String: Double]
-    private let contentKinds: [String: Double]
+    /// What the kinds' rules lookups read (currencies, content kinds, ...).
+    let rules: Rules
 
     public init(rules: Rules, limits: DecodeLimits = .default) {
         self.limits = limits
-        self.currencies = rules.points.currencies
-        self.contentKinds = rules.points.content
+        self.rules = rules
     }
 
     public func decode(topic: InputTopic, bytes: [UInt8]) -> Result<Event, DecodeError> {
@@ -79,103 +78,6 @@ public struct EventDecoder: Sendable {
         }
     }
 
-    func currencyIsKnown(_ code: String) -> Bool { currencies[code] != nil }
-    func kindIsKnown(_ kind: String) -> Bool { contentKinds[kind] != nil }
-    var knownCurrencies: [String] { currencies.keys.sorted() }
-    var knownKinds: [String] { contentKinds.keys.sorted() }
-}
-
-/// The input fields the decoder knows (SPEC §2), in check order.
-enum EventField: Int, CaseIterable {
-    case eventID, userID, occurredAt, orderID, amount, currency, status, contentID, kind, action, quality, channel
-
-    var name: StaticString {
-        switch self {
-        case .eventID: "event_id"
-        case .userID: "user_id"
-        case .occurredAt: "occurred_at"
-        case .orderID: "order_id"
-        case .amount: "amount"
-        case .currency: "currency"
-        case .status: "status"
-        case .contentID: "content_id"
-        case .kind: "kind"
-        case .action: "action"
-        case .quality: "quality"
-        case .channel: "channel"
-        }
-    }
-}
-
-/// The span of each known field's value, if present; fixed size, no heap.
-struct EventFields {
-    private var spans:
-        (
-            JSONSpan?, JSONSpan?, JSONSpan?, JSONSpan?, JSONSpan?, JSONSpan?,
-            JSONSpan?, JSONSpan?, JSONSpan?, JSONSpan?, JSONSpan?, JSONSpan?
-        ) = (nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil)
-
-    subscript(field: EventField) -> JSONSpan? {
-        get {
-            switch field {
-            case .eventID: spans.0
-            case .userID: spans.1
-            case .occurredAt: spans.2
-            case .orderID: spans.3
-            case .amount: spans.4
-            case .currency: spans.5
-            case .status: spans.6
-            case .contentID: spans.7
-            case .kind: spans.8
-            case .action: spans.9
-            case .quality: spans.10
-            case .channel: spans.11
-            }
-        }
-        set {
-            switch field {
-            case .eventID: spans.0 = newValue
-            case .userID: spans.1 = newValue
-            case .occurredAt: spans.2 = newValue
-            case .orderID: spans.3 = newValue
-            case .amount: spans.4 = newValue
-            case .currency: spans.5 = newValue
-            case .status: spans.6 = newValue
-            case .contentID: spans.7 = newValue
-            case .kind: spans.8 = newValue
-            case .action: spans.9 = newValue
-            case .quality: spans.10 = newValue
-            case .channel: spans.11 = newValue
-            }
-        }
-    }
-}
-
-extension JSONScanner {
-    /// Which known field a key names (escapes in keys resolved), if any.
-    func field(named key: JSONSpan) -> EventField? {
-        guard key.count <= 72 else { return nil }
-        return withUnescaped(key) { name in
-            switch name.count {
-            case 4: return bytesEqual(name, "kind") ? .kind : nil
-            case 6:
-                if bytesEqual(name, "amount") { return .amount }
-                if bytesEqual(name, "status") { return .status }
-                return bytesEqual(name, "action") ? .action : nil
-            case 7:
-                if bytesEqual(name, "user_id") { return .userID }
-                if bytesEqual(name, "quality") { return .quality }
-                return bytesEqual(name, "channel") ? .channel : nil
-            case 8:
-                if bytesEqual(name, "event_id") { return .eventID }
-                if bytesEqual(name, "order_id") { return .orderID }
-                return bytesEqual(name, "currency") ? .currency : nil
-            case 10: return bytesEqual(name, "content_id") ? .contentID : nil
-            case 11: return bytesEqual(name, "occurred_at") ? .occurredAt : nil
-            default: return nil
-            }
-        }
-    }
 }
 
 @inline(__always)

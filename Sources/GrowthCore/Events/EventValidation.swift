@@ -1,4 +1,5 @@
-/// The field checks of SPEC §2 / §7 "Validation" over a scanned record, in check order.
+/// The field checks of SPEC §2 / §7 "Validation" over a scanned record, in check order: the
+/// common fields here, then the kind's own through its descriptor (`InputKind.validate`).
 /// Messages name the field and what is wrong with its value (they become the dead-letter
 /// `error_message` header).
 struct EventValidation {
@@ -15,61 +16,27 @@ struct EventValidation {
         let eventID = try identifier(.eventID, code: .invalidEventID)
         let userID = try identifier(.userID, code: .invalidUserID)
         let occurredAt = try timestamp()
-        let body: Event.Body
-        switch topic {
-        case .orders:
-            let orderID = try scanner.string(requiredString(.orderID))
-            let amount = try amount()
-            let currency = try scanner.string(requiredString(.currency))
-            let status = try choice(
-                .status, code: .unknownStatus, Event.Order.Status.paid, "paid", .refunded, "refunded")
-            guard decoder.currencyIsKnown(currency) else {
-                let accepted = decoder.knownCurrencies.joined(separator: ", ")
-                throw DecodeError(
-                    .unknownCurrency, "currency \(quoted(currency)) is not in the rules (accepted: \(accepted))")
-            }
-            body = .order(Event.Order(orderID: orderID, amount: amount, currency: currency, status: status))
-        case .content:
-            let contentID = try scanner.string(requiredString(.contentID))
-            let kind = try scanner.string(requiredString(.kind))
-            let action = try choice(
-                .action, code: .unknownAction, Event.Content.Action.published, "published", .deleted, "deleted")
-            let quality = try quality()
-            guard decoder.kindIsKnown(kind) else {
-                let known = decoder.knownKinds.joined(separator: ", ")
-                throw DecodeError(
-                    .unknownKind, "kind \(quoted(kind)) is not a content kind of the rules (known: \(known))")
-            }
-            body = .content(Event.Content(contentID: contentID, kind: kind, action: action, quality: quality))
-        case .shares:
-            let channel = try scanner.string(requiredString(.channel))
-            var contentID: String?
-            if let span = fields[.contentID], span.kind != .null {
-                guard span.kind == .string else { throw wrongType(.contentID, span, expected: "a string or null") }
-                contentID = scanner.string(span)
-            }
-            body = .share(Event.Share(channel: channel, contentID: contentID))
-        }
+        let body = try topic.kind.validate(self)
         return Event(eventID: eventID, userID: userID, occurredAt: occurredAt, body: body)
     }
 
-    private func required(_ field: EventField) throws(DecodeError) -> JSONSpan {
+    func required(_ field: EventField) throws(DecodeError) -> JSONSpan {
         guard let span = fields[field] else { throw DecodeError(.missingField, "\(field.name) is missing") }
         return span
     }
 
-    private func requiredString(_ field: EventField) throws(DecodeError) -> JSONSpan {
+    func requiredString(_ field: EventField) throws(DecodeError) -> JSONSpan {
         let span = try required(field)
         guard span.kind == .string else { throw wrongType(field, span, expected: "a string") }
         return span
     }
 
-    private func wrongType(_ field: EventField, _ span: JSONSpan, expected: String) -> DecodeError {
+    func wrongType(_ field: EventField, _ span: JSONSpan, expected: String) -> DecodeError {
         DecodeError(.wrongType, "\(field.name) must be \(expected), got \(span.kind.name)")
     }
 
     /// `event_id`, `user_id`: non-empty, at most 128 bytes of UTF-8.
-    private func identifier(_ field: EventField, code: DecodeError.Code) throws(DecodeError) -> String {
+    func identifier(_ field: EventField, code: DecodeError.Code) throws(DecodeError) -> String {
         let span = try requiredString(field)
         let length = span.hasEscapes ? scanner.withUnescaped(span) { $0.count } : span.count
         guard length > 0 else { throw DecodeError(code, "\(field.name) is empty; it must be a non-empty string") }
@@ -80,7 +47,7 @@ struct EventValidation {
         return scanner.string(span)
     }
 
-    private func timestamp() throws(DecodeError) -> Instant {
+    func timestamp() throws(DecodeError) -> Instant {
         let span = try requiredString(.occurredAt)
         switch scanner.withUnescaped(span, { RFC3339.parse($0) }) {
         case .success(let instant): return instant
@@ -91,7 +58,7 @@ struct EventValidation {
 
     /// A decimal string `[0-9]+(\.[0-9]+)?` (<= 12 integer digits) or a finite number below
     /// 10^12 (SPEC §7), >= 0. `-0` and numbers that underflow to 0 (`1e-400`) are 0.
-    private func amount() throws(DecodeError) -> Double {
+    func amount() throws(DecodeError) -> Double {
         let span = try required(.amount)
         switch span.kind {
         case .null:
@@ -154,7 +121,7 @@ struct EventValidation {
     }
 
     /// `quality`: optional (null = absent = 1), a number in 0...1.
-    private func quality() throws(DecodeError) -> Double {
+    func quality() throws(DecodeError) -> Double {
         guard let span = fields[.quality], span.kind != .null else { return 1 }
         guard span.kind == .number else {
             throw DecodeError(.invalidQuality, "quality must be a number in 0..1, got \(span.kind.name)")
@@ -167,7 +134,7 @@ struct EventValidation {
     }
 
     /// A string field that must be one of two words (`status`, `action`).
-    private func choice<T>(
+    func choice<T>(
         _ field: EventField, code: DecodeError.Code, _ first: T, _ firstWord: StaticString, _ second: T,
         _ secondWord: StaticString
     ) throws(DecodeError) -> T {
@@ -182,14 +149,14 @@ struct EventValidation {
     }
 
     /// A value for a message: a string quoted, anything else as written; at most 40 characters.
-    private func preview(_ span: JSONSpan) -> String {
+    func preview(_ span: JSONSpan) -> String {
         if span.kind == .string { return quoted(scanner.string(span)) }
         return clipped(String(decoding: scanner.raw(span), as: UTF8.self))
     }
 
-    private func quoted(_ text: String) -> String { "\"\(clipped(text))\"" }
+    func quoted(_ text: String) -> String { "\"\(clipped(text))\"" }
 
-    private func clipped(_ text: String) -> String {
+    func clipped(_ text: String) -> String {
         text.count <= 40 ? text : text.prefix(40) + "…"
     }
 }

@@ -1,4 +1,4 @@
-/// One line of `replay` input (SPEC §5, §7): `{"topic": "orders" | "content" | "shares",
+/// One line of `replay` input (SPEC §5, §7): `{"topic": <an input kind's name>,
 /// "value": ..., "timestamp": ms?}`. Other keys are ignored; duplicate keys: the last one wins.
 public struct ReplayLine: Sendable, Equatable {
     public var topic: InputTopic
@@ -60,13 +60,13 @@ public enum ReplayLineParser {
                 return .failure(ReplayLineError("not a JSON object; expected {\"topic\": ..., \"value\": ...}"))
             }
             guard let topicSpan = topic else {
-                return .failure(ReplayLineError("missing \"topic\" (one of orders, content, shares)"))
+                let names = InputTopic.allCases.map(\.rawValue).joined(separator: ", ")
+                return .failure(ReplayLineError("missing \"topic\" (one of \(names))"))
             }
             guard topicSpan.kind == .string, let inputTopic = InputTopic(rawValue: reader.string(topicSpan)) else {
                 let given = String(decoding: reader.raw(topicSpan), as: UTF8.self)
-                return .failure(
-                    ReplayLineError("unknown topic \(given.prefix(40)); use one of \"orders\", \"content\", \"shares\"")
-                )
+                let names = InputTopic.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
+                return .failure(ReplayLineError("unknown topic \(given.prefix(40)); use one of \(names)"))
             }
             guard let valueSpan = value else {
                 return .failure(

@@ -81,19 +81,7 @@ public struct EngineRules: Sendable {
     /// An event's dimension and signed points, rounded once to micro-points (SPEC §3 Growth, §12
     /// A2): orders `amount x rate x per_unit`, content `points[kind] x quality`, shares
     /// `points.share`; refunds and deletions count negative, refunds with the full amount.
-    public func points(of event: Event) -> (Dimension, Int64) {
-        switch event.body {
-        case .order(let o):
-            let rate = rules.points.currencies[o.currency] ?? 0
-            let p = MicroPoints.from(o.amount * rate * rules.points.orderPerUnit)
-            return (orderDimension, o.status == .refunded ? -p : p)
-        case .content(let c):
-            let p = MicroPoints.from((rules.points.content[c.kind] ?? 0) * c.quality)
-            return (contentDimension, c.action == .deleted ? -p : p)
-        case .share:
-            return (shareDimension, MicroPoints.from(rules.points.share))
-        }
-    }
+    public func points(of event: Event) -> (Dimension, Int64) { event.topic.kind.points(self, event.body) }
 
     var dimensionCount: Int { dimensions.count }
 

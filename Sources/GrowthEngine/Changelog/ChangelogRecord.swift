@@ -118,23 +118,38 @@ public struct TaskCheckpoint: Equatable, Sendable {
     }
 }
 
-/// The input partitions of one task: the three input topics and the repartition topic.
-/// `stableTag` names a role in binary formats (the checkpoint's offsets): it never changes,
-/// whatever cases are added or reordered.
-public enum InputRole: Int, CaseIterable, Sendable, Hashable {
-    case orders = 0
-    case content = 1
-    case shares = 2
-    case repartition = 3
+/// Where a task's input records come from: one role per input kind (`InputKind.all`, in that
+/// order), then the repartition topic. `rawValue` is that position: the tasks' merge tie
+/// order and their buffer index, never a format key (formats key by `stableTag`).
+public struct InputRole: CaseIterable, Sendable, Hashable, CustomStringConvertible {
+    public let rawValue: Int
 
-    public var stableTag: String {
-        switch self {
-        case .orders: "orders"
-        case .content: "content"
-        case .shares: "shares"
-        case .repartition: "repartition"
-        }
+    /// The role at that position, if any.
+    public init?(rawValue: Int) {
+        guard (0...InputTopic.allCases.count).contains(rawValue) else { return nil }
+        self.rawValue = rawValue
     }
+
+    private init(position: Int) { rawValue = position }
+
+    public init(_ topic: InputTopic) { rawValue = topic.index }
+
+    public static let allCases: [InputRole] = (0...InputTopic.allCases.count).map(InputRole.init(position:))
+    public static let repartition = InputRole(position: InputTopic.allCases.count)
+    public static let orders = InputRole(.orders)
+    public static let content = InputRole(.content)
+    public static let shares = InputRole(.shares)
+
+    /// The input kind's topic; nil for the repartition topic.
+    public var topic: InputTopic? { rawValue < InputTopic.allCases.count ? InputTopic.allCases[rawValue] : nil }
+
+    /// The input kind's stable tag, or `repartition`.
+    public var stableTag: String { topic?.kind.stableTag ?? "repartition" }
+
+    /// The role's name in metrics labels and logs (the unprefixed topic family).
+    public var label: String { topic?.rawValue ?? "repartition" }
+
+    public var description: String { label }
 
     public init?(stableTag: String) {
         guard let role = Self.allCases.first(where: { $0.stableTag == stableTag }) else { return nil }

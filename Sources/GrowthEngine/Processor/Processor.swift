@@ -67,7 +67,7 @@ public final class Processor<Engine: TaskEngine> {
             rebalanceHandler: { [weak self] event in self?.handleRebalance(event) ?? [] },
             logHandler: Self.logHandler(logger))
         let topics = configuration.topics
-        try consumer.subscribe([topics.orders, topics.content, topics.shares, topics.repartition, topics.partials])
+        try consumer.subscribe(topics.roleTopics + [topics.partials])
         logger.info(
             "joined group \(configuration.appID) as \(configuration.instanceID); \(partitionCount) tasks in all")
 
@@ -107,7 +107,7 @@ public final class Processor<Engine: TaskEngine> {
     func checkTopics() throws {
         let topics = configuration.topics
         var counts: [String: Int] = [:]
-        for name in [topics.orders, topics.content, topics.shares, topics.repartition, topics.changelog] {
+        for name in topics.roleTopics + [topics.changelog] {
             do {
                 counts[name] = try producer.partitionCount(topic: name)
             } catch {
@@ -195,12 +195,10 @@ public final class Processor<Engine: TaskEngine> {
         let name = message.topic
         let topics = configuration.topics
         let resolved: (InputRole, InputTopic?)? =
-            switch name {
-            case topics.orders: (.orders, .orders)
-            case topics.content: (.content, .content)
-            case topics.shares: (.shares, .shares)
-            case topics.partials: nil
-            default: (.repartition, nil)
+            if let topic = InputTopic.allCases.first(where: { topics.input($0) == name }) {
+                (InputRole(topic), topic)
+            } else {
+                name == topics.partials ? nil : (.repartition, nil)
             }
         roleByTopic[message.topicIdentity] = resolved
         return resolved

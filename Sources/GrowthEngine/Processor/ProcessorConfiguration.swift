@@ -36,36 +36,29 @@ public struct ProcessorConfiguration: Sendable {
 /// The topic names of one deployment: `--topic-prefix` + the names of SPEC §2; internal
 /// topics after the application id.
 public struct TopicNames: Sendable, Equatable {
-    public var orders, content, shares: String
+    /// Per input kind (`InputTopic.index`): the prefix + `growth.<name>`.
+    public var inputs: [String]
     public var repartition, changelog, partials: String
     public var outputs: [OutputTopic: String]
 
     public init(prefix: String, appID: String) {
-        orders = prefix + "growth.orders"
-        content = prefix + "growth.content"
-        shares = prefix + "growth.shares"
+        inputs = InputTopic.allCases.map { prefix + $0.kind.topicName }
         repartition = prefix + appID + "-repartition"
         changelog = prefix + appID + "-state-changelog"
         partials = prefix + appID + "-partials"
         outputs = Dictionary(uniqueKeysWithValues: OutputTopic.allCases.map { ($0, prefix + $0.rawValue) })
     }
 
-    public func input(_ topic: InputTopic) -> String {
-        switch topic {
-        case .orders: orders
-        case .content: content
-        case .shares: shares
-        }
-    }
+    public var orders: String { input(.orders) }
+    public var content: String { input(.content) }
+    public var shares: String { input(.shares) }
 
-    public func name(of role: InputRole) -> String {
-        switch role {
-        case .orders: orders
-        case .content: content
-        case .shares: shares
-        case .repartition: repartition
-        }
-    }
+    public func input(_ topic: InputTopic) -> String { inputs[topic.index] }
+
+    public func name(of role: InputRole) -> String { role.topic.map(input) ?? repartition }
+
+    /// Every input role's topic, in role order (the inputs, then the repartition topic).
+    public var roleTopics: [String] { InputRole.allCases.map(name(of:)) }
 }
 
 /// A processor failure that stops the process, with what the operator should do.

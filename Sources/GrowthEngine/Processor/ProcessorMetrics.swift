@@ -24,18 +24,6 @@ public struct ProcessorMetrics: Sendable {
     public var publishedAt: Int64
 }
 
-extension InputRole {
-    /// The role's name in metrics labels (the unprefixed topic family).
-    public var label: String {
-        switch self {
-        case .orders: "orders"
-        case .content: "content"
-        case .shares: "shares"
-        case .repartition: "repartition"
-        }
-    }
-}
-
 /// The domain engine seen by the HTTP status endpoint and the metrics: `PartitionEngine`.
 public protocol InspectableEngine {
     func status(ofUser user: String) -> UserStatus?

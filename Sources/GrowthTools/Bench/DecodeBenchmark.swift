@@ -108,7 +108,7 @@ public enum DecodeBenchmark {
                     let content = try decoder.decode(FoundationEvent.Content.self, from: data)
                     guard (0...1).contains(content.quality ?? 1) else { throw BenchError() }
                     head = content.head
-                case .shares:
+                default:
                     head = try decoder.decode(FoundationEvent.Share.self, from: data).head
                 }
                 let instant = Array(head.occurred_at.utf8).withUnsafeBytes { RFC3339.parse($0) }

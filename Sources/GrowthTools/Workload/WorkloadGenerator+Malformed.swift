@@ -47,12 +47,10 @@ extension WorkloadGenerator.Iterator {
             }
         }
         let topic = defect.topic ?? [InputTopic.orders, .content, .shares][random.below(3)]
-        var draft: WorkloadDraft
-        switch topic {
-        case .orders: draft = order(user: user, at: time).0
-        case .content: draft = publication(user: user, at: time).0
-        case .shares: draft = share(user: user, at: time)
-        }
+        var draft =
+            topic == .orders
+            ? order(user: user, at: time).0
+            : topic == .content ? publication(user: user, at: time).0 : share(user: user, at: time)
         var isJSONObject = true
         var value: [UInt8]
         let code: DecodeError.Code
@@ -69,21 +67,21 @@ extension WorkloadGenerator.Iterator {
             code = .notObject
         case .missingField:
             let required: [String] =
-                switch topic {
-                case .orders: ["event_id", "user_id", "occurred_at", "order_id", "amount", "currency", "status"]
-                case .content: ["event_id", "user_id", "occurred_at", "content_id", "kind", "action"]
-                case .shares: ["event_id", "user_id", "occurred_at", "channel"]
-                }
+                topic == .orders
+                ? ["event_id", "user_id", "occurred_at", "order_id", "amount", "currency", "status"]
+                : topic == .content
+                    ? ["event_id", "user_id", "occurred_at", "content_id", "kind", "action"]
+                    : ["event_id", "user_id", "occurred_at", "channel"]
             draft.remove(required[random.below(required.count)])
             value = draft.bytes()
             code = .missingField
         case .wrongType:
             let candidates: [(String, String)] =
-                switch topic {
-                case .orders: [("status", "null"), ("order_id", "12345"), ("currency", "null")]
-                case .content: [("kind", "null"), ("action", "null"), ("content_id", "987")]
-                case .shares: [("channel", "null"), ("channel", "42"), ("channel", "{\"name\":\"wechat\"}")]
-                }
+                topic == .orders
+                ? [("status", "null"), ("order_id", "12345"), ("currency", "null")]
+                : topic == .content
+                    ? [("kind", "null"), ("action", "null"), ("content_id", "987")]
+                    : [("channel", "null"), ("channel", "42"), ("channel", "{\"name\":\"wechat\"}")]
             let (field, raw) = candidates[random.below(candidates.count)]
             draft.replace(field, with: .raw(raw))
             value = draft.bytes()

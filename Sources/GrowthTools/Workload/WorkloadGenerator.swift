@@ -110,12 +110,7 @@ public struct WorkloadGenerator: Sequence, Sendable {
 
         mutating func header(_ topic: InputTopic, user: Int, at time: Instant) -> WorkloadDraft {
             var draft = WorkloadDraft(topic: topic)
-            let prefix: StaticString =
-                switch topic {
-                case .orders: "o-"
-                case .content: "c-"
-                case .shares: "s-"
-                }
+            let prefix: StaticString = topic == .orders ? "o-" : topic == .content ? "c-" : "s-"
             draft.add("event_id", .id(prefix, nextSerial(), width: 1))
             draft.add("user_id", .id("u", user, width: 6))
             draft.add("occurred_at", .timestamp(time, utcOffsetMinutes: offset()))
@@ -143,16 +138,15 @@ public struct WorkloadGenerator: Sequence, Sendable {
             let weights = campaign.weights(mix, at: time)
             let topic = [InputTopic.orders, .content, .shares][random.pick(weights: weights)]
             var draft: WorkloadDraft
-            switch topic {
-            case .orders:
+            if topic == .orders {
                 let (built, memo) = order(user: user, at: time)
                 draft = built
                 recentOrders.add(memo, random: &random)
-            case .content:
+            } else if topic == .content {
                 let (built, memo) = publication(user: user, at: time)
                 draft = built
                 recentContent.add(memo, random: &random)
-            case .shares:
+            } else {
                 draft = share(user: user, at: time)
             }
             if random.chance(0.03) {

@@ -1,0 +1,20 @@
+/// `growth.shares` (SPEC §2, §3 Growth): `channel`, `content_id` (optional); points
+/// `points.share` in `points.share.dimension`.
+extension InputKind {
+    static let shares = InputKind(
+        name: "shares", stableTag: "shares", fieldNames: ["channel", "content_id"],
+        validate: { (v: EventValidation) throws(DecodeError) -> Event.Body in
+            let channel = try v.scanner.string(v.requiredString(.channel))
+            var contentID: String?
+            if let span = v.fields[.contentID], span.kind != .null {
+                guard span.kind == .string else { throw v.wrongType(.contentID, span, expected: "a string or null") }
+                contentID = v.scanner.string(span)
+            }
+            return .share(Event.Share(channel: channel, contentID: contentID))
+        },
+        points: { rules, _ in (rules.shareDimension, MicroPoints.from(rules.rules.points.share)) })
+}
+
+extension EventField {
+    static let channel = EventField("channel")
+}
