@@ -11,6 +11,8 @@ public struct EngineRules: Sendable {
     /// `rules.dimensionLayout`: what `Dimension.index` refers to (SPEC §8).
     public let dimensions: [DimensionRule]
     let dimensionNames: [String]
+    /// `Dimension` by name, for kinds whose dimension depends on the event (behaviours).
+    let dimensionsByName: [String: Dimension]
     /// Indexed by `Dimension.index`.
     let weights: [Double]
     let dailyCaps: [Int64]
@@ -38,6 +40,8 @@ public struct EngineRules: Sendable {
         let layout = rules.dimensionLayout
         dimensions = layout.isEmpty ? [DimensionRule(name: "consumption", weight: 0, dailyCap: 1e12)] : layout
         dimensionNames = dimensions.map(\.name)
+        dimensionsByName = Dictionary(
+            dimensionNames.enumerated().map { ($1, Dimension(index: $0)) }, uniquingKeysWith: { a, _ in a })
         weights = dimensions.map(\.weight)
         dailyCaps = dimensions.map { MicroPoints.from($0.dailyCap) }
         let order = rules.dimensions.compactMap { rules.dimension(named: $0.name) }

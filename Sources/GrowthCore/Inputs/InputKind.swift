@@ -15,17 +15,27 @@ public struct InputKind: Sendable {
     let validate: @Sendable (EventValidation) throws(DecodeError) -> Event.Body
     /// The dimension and signed points (micro-points) of a body of this kind.
     let points: @Sendable (EngineRules, Event.Body) -> (Dimension, Int64)
+    /// The kind's own top-level rules section, if it has one (the built-in kinds share
+    /// `points`): its key and its reader, which checks it against the listed dimensions and
+    /// stores it in the rules (the node is nil when the file has no such section).
+    let rulesSection: RulesSection?
+
+    struct RulesSection: Sendable {
+        let key: String
+        let read: @Sendable (RulesNode?, [DimensionRule], inout Rules) throws(RulesError) -> Void
+    }
 
     init(
         name: String, stableTag: String, fieldNames: [String],
         validate: @escaping @Sendable (EventValidation) throws(DecodeError) -> Event.Body,
-        points: @escaping @Sendable (EngineRules, Event.Body) -> (Dimension, Int64)
+        points: @escaping @Sendable (EngineRules, Event.Body) -> (Dimension, Int64), rulesSection: RulesSection? = nil
     ) {
         self.name = name
         self.stableTag = stableTag
         self.fieldNames = fieldNames
         self.validate = validate
         self.points = points
+        self.rulesSection = rulesSection
     }
 
     /// The input topic's name before any `--topic-prefix`.

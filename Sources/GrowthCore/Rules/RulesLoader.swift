@@ -19,10 +19,12 @@ public enum RulesLoader {
     /// The longest duration: 100 years of 365 days.
     static let maxDuration: Duration = .seconds(36_500 * 86_400)
 
-    static let topKeys = [
-        "version", "timezone", "window", "dedup_horizon", "dimensions", "points", "levels", "policy", "benefits",
-        "signals",
-    ]
+    /// The top-level keys: the built-in sections, then the input kinds' own (`InputKind.rulesSection`).
+    static let topKeys =
+        [
+            "version", "timezone", "window", "dedup_horizon", "dimensions", "points", "levels", "policy", "benefits",
+            "signals",
+        ] + InputKind.all.compactMap { $0.rulesSection?.key }
 
     public static func load(file path: String) throws(RulesError) -> Rules {
         let text: String
@@ -62,9 +64,13 @@ public enum RulesLoader {
         let policy = try self.policy(policyNode, mode: mode, levels: levels)
         let benefits = try self.benefits(top.optional("benefits"), levels: levels)
         let signals = try self.signals(top.optional("signals"))
-        return Rules(
+        var rules = Rules(
             version: version, timezone: timezone, window: window, dedupHorizon: dedup, dimensions: dimensions,
             points: points, levels: levels, policy: policy, benefits: benefits, signals: signals)
+        for section in InputKind.all.compactMap(\.rulesSection) {
+            try section.read(top.optional(section.key), dimensions, &rules)
+        }
+        return rules
     }
 
     static func syntaxMessage(_ error: Error) -> String {
