@@ -23,8 +23,8 @@ except ImportError:
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 REQUIRED_KEYS = ["name", "role", "partitions", "replication_factor", "config", "key", "description", "value_schema"]
-TOPIC_FILES = [
-    "growth.orders.json", "growth.content.json", "growth.shares.json",
+INPUT_FILES = ["growth.orders.json", "growth.content.json", "growth.shares.json", "growth.behaviors.json"]
+TOPIC_FILES = INPUT_FILES + [
     "growth.updates.json", "growth.level-changes.json", "growth.benefit-grants.json",
     "growth.warnings.json", "growth.dead-letter.json",
     "internal.state-changelog.json", "internal.repartition.json", "internal.partials.json",
@@ -87,7 +87,7 @@ def check_contract(file_name, c):
     expected_name = "{app_id}-" + file_name[len("internal."):-len(".json")] if internal else file_name[:-len(".json")]
     if c["name"] != expected_name:
         problems.append(f"name is {c['name']!r}, expected {expected_name!r}")
-    expected_role = "internal" if internal else ("input" if file_name in TOPIC_FILES[:3] else "output")
+    expected_role = "internal" if internal else ("input" if file_name in INPUT_FILES else "output")
     if c["role"] != expected_role:
         problems.append(f"role is {c['role']!r}, expected {expected_role!r}")
     if not isinstance(c["partitions"], int) or c["partitions"] < 1:

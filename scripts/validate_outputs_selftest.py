@@ -34,6 +34,7 @@ ORDER = {"event_id": "o-1", "user_id": "u000001", "occurred_at": TS, "order_id":
 CONTENT = {"event_id": "c-1", "user_id": "u000001", "occurred_at": "2026-03-01T00:01:00Z", "content_id": "ct-1",
            "kind": "video", "action": "deleted", "quality": 0.8}
 SHARE = {"event_id": "s-1", "user_id": "u000001", "occurred_at": TS, "channel": "", "content_id": None}
+BEHAVIOR = {"event_id": "b-1", "user_id": "u000001", "occurred_at": TS, "action": "study_minutes", "quantity": 25}
 
 
 def changed(base, **updates):
@@ -113,6 +114,12 @@ SAMPLES = [
     ("growth.content.json", changed(CONTENT, action="edited"), False, "unknown action"),
     ("growth.shares.json", SHARE, True, "share"),
     ("growth.shares.json", changed(SHARE, channel=DROP), False, "share without channel"),
+    ("growth.behaviors.json", BEHAVIOR, True, "behaviour"),
+    ("growth.behaviors.json", changed(BEHAVIOR, quantity=DROP), True, "behaviour without quantity"),
+    ("growth.behaviors.json", changed(BEHAVIOR, quantity=None), True, "behaviour with null quantity"),
+    ("growth.behaviors.json", changed(BEHAVIOR, quantity=-1), False, "negative quantity"),
+    ("growth.behaviors.json", changed(BEHAVIOR, quantity="3"), False, "quantity not a number"),
+    ("growth.behaviors.json", changed(BEHAVIOR, action=DROP), False, "behaviour without action"),
 ]
 
 

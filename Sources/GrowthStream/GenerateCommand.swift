@@ -39,6 +39,9 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "UTC offset of occurred_at strings, e.g. +08:00 or Z (default: that of --start, else +08:00).")
     var utcOffset: String?
 
+    @Option(help: "A rules file whose behaviors: actions the workload also sends to growth.behaviors (SPEC §8).")
+    var rules: String?
+
     @Option(name: .shortAndLong, help: "Output file, or - for standard output.")
     var output: String = "-"
 
@@ -81,6 +84,13 @@ struct GenerateCommand: ParsableCommand {
         if let utcOffset, let minutes = Self.parseOffset(utcOffset) {
             config.utcOffsetMinutes = minutes
         }
+        if let rules {
+            do {
+                config.behaviors = try RulesLoader.load(file: rules).behaviors.keys.sorted()
+            } catch {
+                throw ValidationError("\(error)")
+            }
+        }
         if let bootstrapServers {
             return try produce(config, bootstrapServers: bootstrapServers)
         }
@@ -100,7 +110,8 @@ struct GenerateCommand: ParsableCommand {
         }
         try sink.write(contentsOf: buffer)
         if output != "-" { try sink.close() }
-        let byTopic = InputTopic.allCases.map { "\($0.rawValue) \(topics[$0, default: 0])" }.joined(separator: ", ")
+        let byTopic = InputTopic.allCases.filter { topics[$0] != nil }.map { "\($0.rawValue) \(topics[$0]!)" }
+            .joined(separator: ", ")
         let byLabel = GeneratedRecord.Label.allCases.map { "\($0.rawValue) \(counts[$0, default: 0])" }
             .joined(separator: ", ")
         let summary = "generated \(events) records (\(byTopic); \(byLabel)) to \(output == "-" ? "stdout" : output)\n"

@@ -44,18 +44,18 @@ import Testing
     }
 
     @Test func stableTagsNeverChange() {
-        #expect(InputRole.allCases.map(\.stableTag) == ["orders", "content", "shares", "repartition"])
+        #expect(InputRole.allCases.map(\.stableTag) == ["orders", "content", "shares", "behaviors", "repartition"])
         for role in InputRole.allCases { #expect(InputRole(stableTag: role.stableTag) == role) }
-        #expect(InputRole(stableTag: "behaviors") == nil)
+        #expect(InputRole(stableTag: "redemptions") == nil)
     }
 
     @Test func aCheckpointNamingAnUnknownInputIsRefusedWithItsName() throws {
-        // "G2", sequence 1, no abandoned, one offset: tag "behaviors" -> 3, empty state.
-        let value = Array("G2".utf8) + [1, 0, 1, 9] + Array("behaviors".utf8) + [6, 0]
+        // "G2", sequence 1, no abandoned, one offset: tag "redemptions" -> 3, empty state.
+        let value = Array("G2".utf8) + [1, 0, 1, 11] + Array("redemptions".utf8) + [6, 0]
         let error = #expect(throws: ChangelogError.self) {
             try decode(key: ChangelogRecord.checkpointKey, value: value)
         }
-        #expect(error.map { "\($0)".contains("\"behaviors\"") } == true)
+        #expect(error.map { "\($0)".contains("\"redemptions\"") } == true)
     }
 
     @Test func userRecordsKeepTheirFormat() throws {

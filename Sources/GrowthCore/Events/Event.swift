@@ -1,6 +1,6 @@
 extension InputKind {
     /// Every input kind, in the order roles, metrics and summaries list them (SPEC §2 inputs).
-    static let all: [InputKind] = [.orders, .content, .shares]
+    static let all: [InputKind] = [.orders, .content, .shares, .behaviors]
 }
 
 /// An input topic (SPEC §2) by its position in `InputKind.all`; `rawValue` is its short name
@@ -27,6 +27,7 @@ public struct InputTopic: RawRepresentable, Sendable, CaseIterable, Hashable, Cu
     public static let orders = InputTopic(rawValue: "orders")!
     public static let content = InputTopic(rawValue: "content")!
     public static let shares = InputTopic(rawValue: "shares")!
+    public static let behaviors = InputTopic(rawValue: "behaviors")!
 }
 
 /// A validated input event (SPEC §2 inputs).
@@ -47,6 +48,7 @@ public struct Event: Sendable, Equatable {
         case order(Order)
         case content(Content)
         case share(Share)
+        case behavior(Behavior)
     }
 
     /// `growth.orders`: amount >= 0 in `currency`; a refund counts negative.
@@ -94,6 +96,7 @@ public struct Event: Sendable, Equatable {
         case .order: .orders
         case .content: .content
         case .share: .shares
+        case .behavior: .behaviors
         }
     }
 }
@@ -119,6 +122,7 @@ public struct DecodeError: Error, Sendable, Equatable, CustomStringConvertible {
         case unknownKind = "unknown_kind"
         case unknownAction = "unknown_action"
         case invalidQuality = "invalid_quality"
+        case invalidQuantity = "invalid_quantity"
         case tooFarInFuture = "too_far_in_future"
         /// More than `dedup_horizon` behind the partition's watermark (SPEC §7 Dedup).
         case tooLate = "too_late"

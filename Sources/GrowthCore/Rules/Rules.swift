@@ -18,6 +18,9 @@ public struct Rules: Sendable, Equatable {
     public var policy: Policy
     public var benefits: [BenefitRule]
     public var signals: SignalRules
+    /// `behaviors` (SPEC §8): the actions `growth.behaviors` may carry, by name; empty when the
+    /// file has no such section (every behaviour is then `unknown_action`).
+    public var behaviors: [String: BehaviorRule] = [:]
 
     public init(
         version: String, timezone: String, window: WindowRules, dedupHorizon: Duration,

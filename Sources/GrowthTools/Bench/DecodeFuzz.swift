@@ -150,6 +150,8 @@ public enum DecodeFuzz {
         case .share(let share):
             object["channel"] = share.channel
             if let id = share.contentID { object["content_id"] = id }
+        case .behavior(let behavior):
+            object.merge(["action": behavior.action, "quantity": behavior.quantity]) { $1 }
         }
         return (try? JSONSerialization.data(withJSONObject: object)).map { Array($0) }
     }

@@ -25,6 +25,11 @@ public struct WorkloadConfig: Sendable, Equatable {
     public var deletionRate: Double
     /// Events whose `occurred_at` is 1 to 15 minutes behind the stream.
     public var lateRate: Double
+    /// The actions of the rules' `behaviors:` (SPEC §8); empty (the default rules): no
+    /// `growth.behaviors` records, and the workload is exactly what it was without them.
+    public var behaviors: [String] = []
+    /// The share of fresh events that are behaviours, when `behaviors` lists any.
+    public var behaviorRate: Double = 0.15
 
     public init(
         seed: UInt64 = 42, users: Int = 1000, days: Int = 30, events: Int = 100_000,

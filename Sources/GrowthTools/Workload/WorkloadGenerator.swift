@@ -110,7 +110,8 @@ public struct WorkloadGenerator: Sequence, Sendable {
 
         mutating func header(_ topic: InputTopic, user: Int, at time: Instant) -> WorkloadDraft {
             var draft = WorkloadDraft(topic: topic)
-            let prefix: StaticString = topic == .orders ? "o-" : topic == .content ? "c-" : "s-"
+            let prefix: StaticString =
+                topic == .orders ? "o-" : topic == .content ? "c-" : topic == .shares ? "s-" : "b-"
             draft.add("event_id", .id(prefix, nextSerial(), width: 1))
             draft.add("user_id", .id("u", user, width: 6))
             draft.add("occurred_at", .timestamp(time, utcOffsetMinutes: offset()))
@@ -138,7 +139,9 @@ public struct WorkloadGenerator: Sequence, Sendable {
             let weights = campaign.weights(mix, at: time)
             let topic = [InputTopic.orders, .content, .shares][random.pick(weights: weights)]
             var draft: WorkloadDraft
-            if topic == .orders {
+            if !config.behaviors.isEmpty, random.chance(config.behaviorRate) {
+                draft = behavior(user: user, at: time)
+            } else if topic == .orders {
                 let (built, memo) = order(user: user, at: time)
                 draft = built
                 recentOrders.add(memo, random: &random)
@@ -201,6 +204,20 @@ public struct WorkloadGenerator: Sequence, Sendable {
             case ContentMemo.null: draft.add("quality", .raw("null"))
             default: draft.add("quality", .amount(hundredths: Int64(memo.quality), asString: false))
             }
+        }
+
+        /// A behaviour (SPEC §8): one of the rules' actions; the quantity mostly absent (1),
+        /// else 0 to 60 (minutes, pages), now and then null.
+        mutating func behavior(user: Int, at time: Instant) -> WorkloadDraft {
+            var draft = header(.behaviors, user: user, at: time)
+            draft.add("action", .string(config.behaviors[random.below(config.behaviors.count)]))
+            let r = random.unit()
+            if r < 0.45 {
+                draft.add("quantity", .raw(String(random.below(61))))
+            } else if r < 0.5 {
+                draft.add("quantity", .raw("null"))
+            }
+            return draft
         }
 
         mutating func share(user: Int, at time: Instant) -> WorkloadDraft {
