@@ -65,6 +65,31 @@ import Testing
         #expect(topics[.behaviors] == nil)
     }
 
+    /// SPEC §8: behaviours join the workload only when the rules list some, and then every
+    /// valid one decodes and counts under those rules.
+    @Test func behavioursFollowTheRules() throws {
+        var config = Self.small
+        config.behaviors = ["check_in", "study_minutes"]
+        let records = Array(WorkloadGenerator(config))
+        let behaviors = records.filter { $0.topic == .behaviors }
+        #expect(behaviors.count > config.events / 10)
+        #expect(Set(behaviors.compactMap { object($0)?["action"] as? String }) == ["check_in", "study_minutes"])
+        let root = ReplayGoldenTests.root
+        let text = try String(contentsOfFile: root + "/rules/default.yaml", encoding: .utf8)
+        let rules = try RulesLoader.parse(
+            yaml: text
+                + "\nbehaviors:\n  check_in: { dimension: interaction, points: 2 }\n"
+                + "  study_minutes: { dimension: consumption, points: 0.1 }\n", file: "r.yaml")
+        var runner = ReplayRunner(rules: rules, partitions: 2)
+        let decoder = EventDecoder(rules: rules)
+        var counted = 0
+        for record in behaviors where !record.isMalformed {
+            let event = try decoder.decode(topic: .behaviors, bytes: record.value).get()
+            if runner.feed(event) == .counted { counted += 1 }
+        }
+        #expect(counted > behaviors.count * 9 / 10)
+    }
+
     @Test func duplicatesRepeatAnEarlierValidRecordByteForByte() {
         var seen: Set<[UInt8]> = []
         var duplicates = 0

@@ -73,6 +73,7 @@ import Testing
         let s = Self.samples(exporter)
         #expect(s["growthstream_records_consumed_total{topic=\"orders\"}"] == 10)
         #expect(s["growthstream_records_processed_total{topic=\"orders\"}"] == 9)
+        #expect(s["growthstream_records_consumed_total{topic=\"behaviors\"}"] == 0)
         #expect(s["growthstream_partition_records_consumed_total{partition=\"0\",topic=\"orders\"}"] == 10)
         #expect(s["growthstream_consumer_lag_records{partition=\"0\",topic=\"orders\"}"] == 7)
         #expect(s["growthstream_watermark_lag_seconds{partition=\"0\"}"] == 2)
