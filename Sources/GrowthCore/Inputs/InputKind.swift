@@ -2,8 +2,8 @@
 /// formats key by, its fields in check order, its validator and where its points count.
 /// Topics, roles, metrics labels, replay lines and the decoder's field table all derive from
 /// the descriptors in `InputKind.all` (Event.swift); a new kind is one descriptor file plus
-/// its entry there.
-public struct InputKind: Sendable {
+/// its entry there. A class, so the hot path reaches a kind's closures without copying it.
+public final class InputKind: Sendable {
     /// The short name: replay lines' `topic`, metrics labels; the topic is `growth.<name>`.
     public let name: String
     /// The tag checkpoint offsets are keyed by; never changes once records carry it.
@@ -99,8 +99,15 @@ extension JSONScanner {
         return withUnescaped(key) { name in
             let table = EventField.byLength
             guard name.count < table.count else { return nil }
-            for entry in table[name.count] where name.elementsEqual(entry.bytes) { return entry.field }
+            for entry in table[name.count] where Self.bytesEqual(name, entry.bytes) { return entry.field }
             return nil
         }
+    }
+
+    @inline(__always)
+    static func bytesEqual(_ a: UnsafeRawBufferPointer, _ b: [UInt8]) -> Bool {
+        guard a.count == b.count else { return false }
+        for i in 0..<b.count where a[i] != b[i] { return false }
+        return true
     }
 }
