@@ -2,7 +2,7 @@
 """Writes a libFuzzer seed corpus from `growthstream generate` JSONL (make fuzz).
 
 Each input line {"topic": t, "value": v} becomes one file: a selector byte (0 orders,
-1 content, 2 shares; see DecoderFuzzer.swift) followed by the record value bytes. Every
+1 content, 2 shares, 4 behaviors; see DecoderFuzzer.swift) followed by the record value bytes. Every
 tenth line also gives a replay-line seed (selector 3). Usage: seed_corpus.py JSONL DIR
 """
 import hashlib
@@ -10,7 +10,7 @@ import json
 import os
 import sys
 
-SELECTORS = {"orders": 0, "content": 1, "shares": 2}
+SELECTORS = {"orders": 0, "content": 1, "shares": 2, "behaviors": 4}
 
 
 def main(source, target):

@@ -7,24 +7,27 @@ import GrowthCore
 #endif
 
 /// The libFuzzer entry point for the input decoder (SPEC §6 "Bad input never stops the
-/// processor", §7 Validation). The first byte picks what the rest is fed to: 0-2 the record
-/// value of `growth.orders` / `growth.content` / `growth.shares`, 3 a `replay` input line and a
-/// changelog user-state record (decoded, and restored into an engine, which arms its timers).
+/// processor", §7 Validation). The first byte picks what the rest is fed to (mod 5): 0-2 the
+/// record value of `growth.orders` / `growth.content` / `growth.shares`, 4 of
+/// `growth.behaviors`, 3 a `replay` input line and a changelog user-state record (decoded,
+/// and restored into an engine, which arms its timers).
 /// A crash, a trap or an invariant below failing is a finding.
 ///
 /// Invariants per input: decoding is deterministic; an accepted event satisfies SPEC §2/§7
 /// (ids non-empty and at most 128 bytes, `occurred_at` in years 2000..2100, finite amount
-/// >= 0 in a currency of the rules, quality in 0..1, a kind of the rules); a decodable user
+/// >= 0 in a currency of the rules, quality in 0..1, a kind of the rules, a quantity in
+/// 0..10^12 of an action of the rules); a decodable user
 /// state encodes back to bytes that decode to the same state.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     guard let data, size > 0 else { return 0 }
     let selector = data[0]
     let rest = UnsafeRawBufferPointer(start: data + 1, count: size - 1)
-    switch selector % 4 {
+    switch selector % 5 {
     case 0: checkEvent(.orders, rest)
     case 1: checkEvent(.content, rest)
     case 2: checkEvent(.shares, rest)
+    case 4: checkEvent(.behaviors, rest)
     default:
         _ = try? ReplayLineParser.parse(Array(rest))
         checkUserState(Array(rest))
@@ -63,6 +66,9 @@ private func checkEvent(_ topic: InputTopic, _ bytes: UnsafeRawBufferPointer) {
         precondition(content.quality.isFinite && (0...1).contains(content.quality), "bad quality accepted")
         precondition(rules.points.content[content.kind] != nil, "unknown kind accepted")
     case .share: break
+    case .behavior(let behavior):
+        precondition(behavior.quantity.isFinite && (0...1e12).contains(behavior.quantity), "bad quantity accepted")
+        precondition(rules.behaviors[behavior.action] != nil, "unknown action accepted")
     }
 }
 
