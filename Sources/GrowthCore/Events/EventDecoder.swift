@@ -26,12 +26,19 @@ public struct DecodeLimits: Sendable, Equatable {
 /// ECMAScript `JSON.parse`). Unknown fields are validated as JSON and otherwise ignored.
 public struct EventDecoder: Sendable {
     public let limits: DecodeLimits
-    /// What the kinds' rules lookups read (currencies, content kinds, ...).
-    let rules: Rules
+    /// What the kinds' rules lookups read (currencies, content kinds, actions).
+    let lookup: Lookup
+
+    /// The rules behind one reference: the decoder is copied into every record's
+    /// `EventValidation`, and a copy then costs one retain, not one per rules field.
+    final class Lookup: Sendable {
+        let rules: Rules
+        init(_ rules: Rules) { self.rules = rules }
+    }
 
     public init(rules: Rules, limits: DecodeLimits = .default) {
         self.limits = limits
-        self.rules = rules
+        self.lookup = Lookup(rules)
     }
 
     public func decode(topic: InputTopic, bytes: [UInt8]) -> Result<Event, DecodeError> {

@@ -17,8 +17,8 @@ extension InputKind {
                 }
                 quantity = value + 0.0
             }
-            guard v.decoder.rules.behaviors[action] != nil else {
-                let known = v.decoder.rules.behaviors.keys.sorted().joined(separator: ", ")
+            guard v.decoder.lookup.rules.behaviors[action] != nil else {
+                let known = v.decoder.lookup.rules.behaviors.keys.sorted().joined(separator: ", ")
                 throw DecodeError(
                     .unknownAction,
                     "action \(v.quoted(action)) is not a behaviour of the rules"

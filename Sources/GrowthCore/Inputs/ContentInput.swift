@@ -10,8 +10,8 @@ extension InputKind {
             let action = try v.choice(
                 .action, code: .unknownAction, Event.Content.Action.published, "published", .deleted, "deleted")
             let quality = try v.quality()
-            guard v.decoder.rules.points.content[kind] != nil else {
-                let known = v.decoder.rules.points.content.keys.sorted().joined(separator: ", ")
+            guard v.decoder.lookup.rules.points.content[kind] != nil else {
+                let known = v.decoder.lookup.rules.points.content.keys.sorted().joined(separator: ", ")
                 throw DecodeError(
                     .unknownKind, "kind \(v.quoted(kind)) is not a content kind of the rules (known: \(known))")
             }

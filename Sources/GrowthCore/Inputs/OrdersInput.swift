@@ -9,8 +9,8 @@ extension InputKind {
             let currency = try v.scanner.string(v.requiredString(.currency))
             let status = try v.choice(
                 .status, code: .unknownStatus, Event.Order.Status.paid, "paid", .refunded, "refunded")
-            guard v.decoder.rules.points.currencies[currency] != nil else {
-                let accepted = v.decoder.rules.points.currencies.keys.sorted().joined(separator: ", ")
+            guard v.decoder.lookup.rules.points.currencies[currency] != nil else {
+                let accepted = v.decoder.lookup.rules.points.currencies.keys.sorted().joined(separator: ", ")
                 throw DecodeError(
                     .unknownCurrency, "currency \(v.quoted(currency)) is not in the rules (accepted: \(accepted))")
             }
