@@ -41,6 +41,10 @@ import Testing
                 "study_minutes": BehaviorRule(dimension: "learning", points: 0.1),
             ])
         #expect(try Self.rules(RulesDimensionsTests.fiveDimensions).behaviors.isEmpty)
+        #expect(
+            RulesReport.render(rules, file: "r.yaml").contains(
+                "behaviors: check_in (interaction, 2 per unit), study_minutes (learning, 0.1 per unit)\n"))
+        #expect(!RulesReport.render(try Self.rules(RulesDimensionsTests.fiveDimensions), file: "r").contains("behav"))
     }
 
     @Test func badBehaviourSectionsAreRefusedWithTheirPath() {

@@ -202,6 +202,12 @@ public enum RulesReport {
         let hidden = rules.benefits.filter { !$0.isVisible }.count
         if hidden > 0 { out += "(\(hidden) hidden benefit\(hidden == 1 ? "" : "s") not shown)\n" }
         out += "\n" + signalsLine(rules) + "\n"
+        if !rules.behaviors.isEmpty {
+            let actions = rules.behaviors.sorted { $0.key < $1.key }.map { action, rule in
+                "\(action) (\(rule.dimension), \(number(rule.points)) per unit)"
+            }
+            out += "behaviors: " + actions.joined(separator: ", ") + "\n"
+        }
         let lints = lints(rules)
         out += lints.isEmpty ? "\nno lint warnings\n" : "\n\(lints.count) lint warning\(lints.count == 1 ? "" : "s"):\n"
         for lint in lints { out += "  \(lint.kind): \(lint.path): \(lint.message)\n" }
