@@ -20,8 +20,8 @@ import Testing
     static let directory = root + "/Tests/GrowthEngineTests/Fixtures/replay-golden"
 
     /// One replay of the fixed workload: each output file's text.
-    static func replayFiles() throws -> [(name: String, text: [UInt8])] {
-        let rules = try RulesLoader.load(file: Self.root + "/rules/default.yaml")
+    static func replayFiles(rules given: Rules? = nil) throws -> [(name: String, text: [UInt8])] {
+        let rules = try given ?? RulesLoader.load(file: Self.root + "/rules/default.yaml")
         var session = ReplaySession(rules: rules, partitions: 3)
         let config = WorkloadConfig(seed: 2026, users: 30, days: 35, events: 500)
         for (index, record) in WorkloadGenerator(config).enumerated() {
