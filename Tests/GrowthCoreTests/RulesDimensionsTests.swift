@@ -124,6 +124,19 @@ import Testing
         #expect(w.first?.text("message").hasPrefix("learning made 50%") == true)
     }
 
+    /// `rules check` warns about a dimension nothing counts in (a forgotten `dimension:`).
+    @Test func aDimensionNoInputCountsInIsLinted() throws {
+        let rules = try Self.parse(Self.fiveDimensions)
+        #expect(
+            RulesReport.lints(rules).filter { $0.kind == "unused_dimension" }.map(\.path) == [
+                "dimensions.interaction", "dimensions.propagation",
+            ])
+        let used = try Self.parse(
+            Self.fiveDimensions + "\nbehaviors:\n  like: { dimension: interaction, points: 1 }\n"
+                + "  repost: { dimension: propagation, points: 1 }\n")
+        #expect(!RulesReport.lints(used).contains { $0.kind == "unused_dimension" })
+    }
+
     @Test func badDimensionSectionsAreRefusedWithTheirPath() {
         let nine = (1...9).map { "  d\(String(repeating: "x", count: $0)): { weight: 0.1, daily_cap: 10 }" }
         let cases: [(String, String, RulesError.Code, String)] = [

@@ -88,6 +88,17 @@ public enum RulesReport {
                     kind: "weights_sum", path: "dimensions",
                     message: "the dimension weights sum to \(number(weights)), not 1; growth is scaled by that"))
         }
+        let used =
+            Set([rules.points.orderDimension, rules.points.contentDimension, rules.points.shareDimension])
+            .union(rules.behaviors.values.map(\.dimension))
+        for dimension in rules.dimensions where !used.contains(dimension.name) {
+            lints.append(
+                RulesLint(
+                    kind: "unused_dimension", path: "dimensions.\(dimension.name)",
+                    message:
+                        "no input counts in it, so it is always 0; name it in points.<kind>.dimension or a "
+                        + "behaviour's dimension"))
+        }
         for (index, benefit) in rules.benefits.enumerated() {
             if benefit.grant == .onReach && benefit.minLevel == rules.levels[0].level {
                 lints.append(
