@@ -3,7 +3,7 @@ import GrowthCore
 import GrowthKafka
 import Logging
 
-extension Processor {
+extension StreamProcessor {
     /// One checkpoint, in numbered steps (SPEC §4 "Exactly once"):
     /// 1. the transaction is open (outputs, dead letters and forwards already produced in it);
     /// 2. changed users' state goes to the changelog, tagged with the task's sequence;

@@ -2,7 +2,7 @@ import GrowthCore
 import GrowthKafka
 import Logging
 
-extension Processor {
+extension StreamProcessor {
     /// Produces the tasks' actions inside the current transaction (begun on first use).
     func apply(_ actions: [TaskAction]) throws {
         guard !actions.isEmpty else { return }

@@ -5,7 +5,7 @@ import GrowthKafka
 /// The processor's side of `ProcessorProbe` (issue 6): between polls the loop answers user
 /// queries from its tasks' state, keeps readiness current and publishes metrics; commits and
 /// aborts settle the output tallies.
-extension Processor {
+extension StreamProcessor {
     static var probeInterval: Duration { .milliseconds(500) }
 
     /// Called by the run loop between polls.

@@ -2,7 +2,7 @@ import GrowthCore
 import GrowthKafka
 import Logging
 
-extension Processor {
+extension StreamProcessor {
     /// Runs inside the consumer poll: on revoke, commit what is in flight and drop the tasks;
     /// on assign, restore the new tasks from the changelog and start their inputs at the
     /// restored offsets (SPEC §4: offsets live with the state).
@@ -104,7 +104,7 @@ extension Processor {
         let started = clock.now
         let task = try MergerTask.restore(
             topic: configuration.topics.partials, rules: configuration.rules, partitions: partitionCount,
-            kafka: configuration.kafka, groupID: "\(configuration.appID)-restore", logHandler: Self.logHandler(logger))
+            backend: backend)
         mergerTask = task
         logger.info(
             "signals merger restored from \(configuration.topics.partials): resumes at offset \(task.nextOffset) (\(task.absorbed) partials re-absorbed in \(clock.now - started))",
@@ -114,8 +114,6 @@ extension Processor {
     }
 
     func readChangelog(_ partitions: [Int32]) throws -> [Int32: ChangelogRestore] {
-        try ChangelogReader.read(
-            topic: configuration.topics.changelog, partitions: partitions, kafka: configuration.kafka,
-            groupID: "\(configuration.appID)-restore", logHandler: Self.logHandler(logger))
+        try ChangelogReader.read(topic: configuration.topics.changelog, partitions: partitions, backend: backend)
     }
 }

@@ -6,11 +6,16 @@ import Logging
 /// produce, with outputs, changelog and input offsets committed in one transaction every
 /// `commitInterval`. Runs on the calling thread (blocking C calls stay off the cooperative
 /// pool); `run` returns after a graceful stop.
-public final class Processor<Engine: TaskEngine> {
+///
+/// Generic over its backend (a record source and a transactional sink, `ProcessorBackend`):
+/// Kafka in production (`Processor`), the in-memory log in replay and in-process tests; the
+/// backend's calls are specialised, not dispatched through existentials.
+public final class StreamProcessor<Engine: TaskEngine, Backend: ProcessorBackend> {
     let configuration: ProcessorConfiguration
     let logger: Logger
-    let producer: KafkaProducer
-    var consumer: KafkaConsumer!
+    let backend: Backend
+    let producer: Backend.Sink
+    var consumer: Backend.Source!
     let decoder: EventDecoder
     var tasks: [Int32: StreamTask<Engine>] = [:]
     var partitionCount = 0
@@ -31,20 +36,18 @@ public final class Processor<Engine: TaskEngine> {
     var lastActivity: [Int32: ContinuousClock.Instant] = [:]
     var failure: Error?
     var retiredCounters = TaskCounters()
-    let clock = ContinuousClock()
+    var clock = ProcessorClock()
     /// Called after every committed checkpoint (on the processing thread).
     public var onCheckpoint: ((ProcessorStatus) -> Void)?
     /// Queries, readiness and metrics for other threads (issue 6); nil when nobody asks.
     public var probe: ProcessorProbe?
 
-    public init(configuration: ProcessorConfiguration, logger: Logger) throws {
+    public init(configuration: ProcessorConfiguration, logger: Logger, backend: Backend) throws {
         self.configuration = configuration
         self.logger = logger
+        self.backend = backend
         decoder = EventDecoder(rules: configuration.rules, limits: configuration.decodeLimits)
-        var producerConfig = KafkaProducerConfiguration(
-            base: configuration.kafka, transactionalID: "\(configuration.appID)-\(configuration.instanceID)")
-        producerConfig.linger = .milliseconds(5)
-        producer = try KafkaProducer(configuration: producerConfig, logHandler: Self.logHandler(logger))
+        producer = try backend.makeSink(transactionalID: "\(configuration.appID)-\(configuration.instanceID)")
     }
 
     static func logHandler(_ logger: Logger) -> @Sendable (KafkaLogLine) -> Void {
@@ -57,39 +60,49 @@ public final class Processor<Engine: TaskEngine> {
     /// Checks the topics, joins the group and processes until `shouldStop()` turns true, then
     /// commits what is in flight and leaves the group.
     public func run(shouldStop: () -> Bool) throws {
-        try checkTopics()
-        try producer.initTransactions()
-        var consumerConfig = KafkaConsumerConfiguration(base: configuration.kafka, groupID: configuration.appID)
-        consumerConfig.assignmentStrategy = .range
-        consumerConfig.isReadCommitted = true
-        consumer = try KafkaConsumer(
-            configuration: consumerConfig,
-            rebalanceHandler: { [weak self] event in self?.handleRebalance(event) ?? [] },
-            logHandler: Self.logHandler(logger))
-        let topics = configuration.topics
-        try consumer.subscribe([topics.orders, topics.content, topics.shares, topics.repartition, topics.partials])
-        logger.info(
-            "joined group \(configuration.appID) as \(configuration.instanceID); \(partitionCount) tasks in all")
-
+        try start()
         // Leave the group on every path, while this processor is still alive to handle the revoke.
         defer { consumer.close() }
         var nextCheckpoint = clock.now + configuration.commitInterval
         while !shouldStop() {
-            do {
-                try pollOnce()
-                if clock.now >= nextCheckpoint {
-                    try closeIdleTasks()
-                    try checkpoint()
-                    nextCheckpoint = clock.now + configuration.commitInterval
-                }
-            } catch let error as KafkaError {
-                // A produce refused because the transaction is in an abortable state, a
-                // failed poll: abort and rewind, or stop if it is fatal.
-                try recover(from: error)
-            }
-            if let failure { throw failure }
-            serviceQueries()
+            try step(checkpointDue: clock.now >= nextCheckpoint)
+            if clock.now >= nextCheckpoint { nextCheckpoint = clock.now + configuration.commitInterval }
         }
+        try stop()
+    }
+
+    /// Checks the topics, initialises transactions and joins the group.
+    func start() throws {
+        try checkTopics()
+        try producer.initTransactions()
+        consumer = try backend.makeSource(
+            groupID: configuration.appID, memberID: configuration.instanceID,
+            rebalanceHandler: { [weak self] event in self?.handleRebalance(event) ?? [] })
+        let topics = configuration.topics
+        try consumer.subscribe([topics.orders, topics.content, topics.shares, topics.repartition, topics.partials])
+        logger.info(
+            "joined group \(configuration.appID) as \(configuration.instanceID); \(partitionCount) tasks in all")
+    }
+
+    /// One turn of the loop: a poll, and when `checkpointDue`, the idle close and a checkpoint.
+    func step(checkpointDue: Bool) throws {
+        do {
+            try pollOnce()
+            if checkpointDue {
+                try closeIdleTasks()
+                try checkpoint()
+            }
+        } catch let error as KafkaError {
+            // A produce refused because the transaction is in an abortable state, a
+            // failed poll: abort and rewind, or stop if it is fatal.
+            try recover(from: error)
+        }
+        if let failure { throw failure }
+        serviceQueries()
+    }
+
+    /// The graceful stop: commits what is in flight and leaves the group.
+    func stop() throws {
         logger.info("stopping: committing what is in flight")
         do {
             try drainAll(force: false)
@@ -140,57 +153,64 @@ public final class Processor<Engine: TaskEngine> {
 
     /// One consumer poll: buffer records into their tasks, then let every task take what it may.
     func pollOnce() throws {
-        let batch = try consumer.poll(maxMessages: configuration.maxBatch, timeout: .milliseconds(20))
-        let now = clock.now
         var mergerOutputs: [OutputRecord] = []
-        for index in 0..<batch.count {
-            let message = batch[index]
-            if message.error != nil { continue }
-            guard let (role, topic) = role(of: message).map({ $0 }) else {
-                mergerTask?.absorb(
-                    offset: message.offset, key: message.key.map { Array($0) }, value: message.value.map { Array($0) },
-                    into: &mergerOutputs)
-                continue
-            }
-            // No copy of the task here: a second reference to its buffers makes every append
-            // below copy the whole buffer.
-            guard tasks[message.partition] != nil else { continue }
-            var inputTopic = topic ?? .orders
-            var sourcePartition: Int32?
-            var sourceOffset: Int64?
-            if role == .repartition {
-                guard let header = message.header("gs_topic"),
-                    let original = InputTopic(rawValue: String(decoding: header, as: UTF8.self))
-                else { continue }
-                inputTopic = original
-                sourcePartition = message.header("gs_source_partition").flatMap {
-                    Int32(String(decoding: $0, as: UTF8.self))
-                }
-                sourceOffset = message.header("gs_source_offset").flatMap { Int64(String(decoding: $0, as: UTF8.self)) }
-            }
-            let expected = tasks[message.partition]!.enqueue(
-                BufferedRecord(
-                    role: role, topic: inputTopic, partition: message.partition, offset: message.offset,
-                    timestamp: message.timestamp ?? 0, key: message.key.map { Array($0) },
-                    value: message.value.map { Array($0) }, sourcePartition: sourcePartition, sourceOffset: sourceOffset
-                ))
-            if let expected, message.offset != expected {
-                logger.debug(
-                    "offset gap (transaction markers, retention, or a bug)",
-                    metadata: Logger.metadata([
-                        .topic: "\(message.topic)", .partition: "\(message.partition)",
-                        .offset: "\(message.offset)", .expectedOffset: "\(expected)",
-                    ]))
-            }
-            lastActivity[message.partition] = now
+        // Read once per batch, after the poll returned its first record.
+        var batchTime: ContinuousClock.Instant?
+        try consumer.pollEach(maxRecords: configuration.maxBatch, timeout: .milliseconds(20)) { message in
+            let now = batchTime ?? clock.now
+            batchTime = now
+            buffer(message, now: now, mergerOutputs: &mergerOutputs)
         }
         try apply(mergerOutputs.map { .output($0) })
         try drainAll(force: false)
     }
 
+    /// One polled record into its task's buffer (or to the merger).
+    @inline(__always)
+    func buffer(_ message: Backend.Source.Record, now: ContinuousClock.Instant, mergerOutputs: inout [OutputRecord]) {
+        if message.error != nil { return }
+        guard let (role, topic) = role(of: message).map({ $0 }) else {
+            let (key, value) = message.withKeyAndValue { key, value in
+                (key.map { Array($0) }, value.map { Array($0) })
+            }
+            mergerTask?.absorb(offset: message.offset, key: key, value: value, into: &mergerOutputs)
+            return
+        }
+        // No copy of the task here: a second reference to its buffers makes every append
+        // below copy the whole buffer.
+        guard tasks[message.partition] != nil else { return }
+        var inputTopic = topic ?? .orders
+        var sourcePartition: Int32?
+        var sourceOffset: Int64?
+        if role == .repartition {
+            guard let header = message.headerString("gs_topic"), let original = InputTopic(rawValue: header)
+            else { return }
+            inputTopic = original
+            sourcePartition = message.headerString("gs_source_partition").flatMap { Int32($0) }
+            sourceOffset = message.headerString("gs_source_offset").flatMap { Int64($0) }
+        }
+        let (key, value) = message.withKeyAndValue { key, value in
+            (key.map { Array($0) }, value.map { Array($0) })
+        }
+        let expected = tasks[message.partition]!.enqueue(
+            BufferedRecord(
+                role: role, topic: inputTopic, partition: message.partition, offset: message.offset,
+                timestamp: message.timestamp ?? 0, key: key, value: value, sourcePartition: sourcePartition,
+                sourceOffset: sourceOffset))
+        if let expected, message.offset != expected {
+            logger.debug(
+                "offset gap (transaction markers, retention, or a bug)",
+                metadata: Logger.metadata([
+                    .topic: "\(message.topic)", .partition: "\(message.partition)",
+                    .offset: "\(message.offset)", .expectedOffset: "\(expected)",
+                ]))
+        }
+        lastActivity[message.partition] = now
+    }
+
     /// The message's input role and topic, or nil for the partials topic; the name is read
     /// once per topic.
-    func role(of message: KafkaMessage) -> (InputRole, InputTopic?)? {
+    func role(of message: Backend.Source.Record) -> (InputRole, InputTopic?)? {
         if let known = roleByTopic[message.topicIdentity] { return known }
         let name = message.topic
         let topics = configuration.topics
@@ -260,4 +280,26 @@ public final class Processor<Engine: TaskEngine> {
         }
         try apply(actions)
     }
+}
+
+/// The Kafka processor (`growthstream run`).
+public typealias Processor<Engine: TaskEngine> = StreamProcessor<Engine, KafkaBackend>
+
+extension StreamProcessor where Backend == KafkaBackend {
+    /// A processor on the Kafka cluster of `configuration.kafka`.
+    public convenience init(configuration: ProcessorConfiguration, logger: Logger) throws {
+        try self.init(
+            configuration: configuration, logger: logger,
+            backend: KafkaBackend(
+                kafka: configuration.kafka, restoreGroupID: "\(configuration.appID)-restore",
+                logHandler: Self.logHandler(logger)))
+    }
+}
+
+/// The processor's monotonic clock: commit interval, task idle and idle close read it. In-process
+/// tests move it forward (`advance`) instead of waiting.
+struct ProcessorClock {
+    private var offset: Duration = .zero
+    var now: ContinuousClock.Instant { ContinuousClock.now + offset }
+    mutating func advance(by duration: Duration) { offset += duration }
 }
