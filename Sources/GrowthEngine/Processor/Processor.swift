@@ -64,10 +64,7 @@ public final class StreamProcessor<Engine: TaskEngine, Backend: ProcessorBackend
         // Leave the group on every path, while this processor is still alive to handle the revoke.
         defer { consumer.close() }
         var nextCheckpoint = clock.now + configuration.commitInterval
-        while !shouldStop() {
-            try step(checkpointDue: clock.now >= nextCheckpoint)
-            if clock.now >= nextCheckpoint { nextCheckpoint = clock.now + configuration.commitInterval }
-        }
+        while !shouldStop() { try step(nextCheckpoint: &nextCheckpoint) }
         try stop()
     }
 
@@ -84,13 +81,15 @@ public final class StreamProcessor<Engine: TaskEngine, Backend: ProcessorBackend
             "joined group \(configuration.appID) as \(configuration.instanceID); \(partitionCount) tasks in all")
     }
 
-    /// One turn of the loop: a poll, and when `checkpointDue`, the idle close and a checkpoint.
-    func step(checkpointDue: Bool) throws {
+    /// One turn of the loop: a poll, then, once `nextCheckpoint` has passed, the idle close and
+    /// a checkpoint (and the next one is due a commit interval later).
+    func step(nextCheckpoint: inout ContinuousClock.Instant) throws {
         do {
             try pollOnce()
-            if checkpointDue {
+            if clock.now >= nextCheckpoint {
                 try closeIdleTasks()
                 try checkpoint()
+                nextCheckpoint = clock.now + configuration.commitInterval
             }
         } catch let error as KafkaError {
             // A produce refused because the transaction is in an abortable state, a
