@@ -126,6 +126,11 @@ public final class InMemoryConsumer: RecordSource {
         return (0, end)
     }
 
+    /// Records the assigned partitions hold past this consumer's positions.
+    public var lag: Int64 {
+        assigned.reduce(0) { sum, tp in sum + max(0, (log.endOffset(tp) ?? 0) - (positions[tp] ?? 0)) }
+    }
+
     public func groupMetadata() -> InMemoryGroupMetadata {
         InMemoryGroupMetadata(groupID: groupID, memberID: memberID, member: self, generation: generation)
     }

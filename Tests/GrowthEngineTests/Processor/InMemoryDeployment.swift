@@ -63,11 +63,14 @@ final class InMemoryDeployment {
         }
     }
 
+    /// Records per poll of the processors this deployment makes.
+    var maxBatch = 100_000
+
     func configuration(instance: String) -> ProcessorConfiguration {
         var configuration = ProcessorConfiguration(
             kafka: KafkaConfiguration(bootstrapServers: "in-memory"), rules: rules, appID: appID, instanceID: instance,
             topicPrefix: "")
-        configuration.maxBatch = 100_000
+        configuration.maxBatch = maxBatch
         return configuration
     }
 
@@ -87,7 +90,7 @@ final class InMemoryDeployment {
     }
 
     /// Turns of the processors (each a poll, an idle close and a checkpoint) until a whole
-    /// round commits nothing; returns the rounds taken.
+    /// round commits nothing and leaves nothing to fetch; returns the rounds taken.
     @discardableResult
     func settle(_ processors: [MemoryProcessor], limit: Int = 200) throws -> Int {
         var rounds = 0
@@ -95,7 +98,9 @@ final class InMemoryDeployment {
             let before = log.commits
             for processor in processors { try turn(processor) }
             rounds += 1
-            let pending = processors.contains { $0.consumer.map(hasPendingRebalance) ?? false }
+            let pending = processors.contains {
+                $0.consumer.map { hasPendingRebalance($0) || $0.lag > 0 } ?? false
+            }
             if log.commits == before && !pending { return rounds }
         }
         throw ProcessorError("the processors did not settle in \(limit) rounds")

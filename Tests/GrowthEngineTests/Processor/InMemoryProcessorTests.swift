@@ -207,6 +207,24 @@ import Testing
         #expect(differences.isEmpty, "\(differences)")
     }
 
+    /// Polls of a few records each hand a task its partitions' records in another order than one
+    /// big poll (partition after partition, each partly): the merge waits for every partition
+    /// that still has records to fetch, so the outputs do not change.
+    @Test(arguments: [7, 61])
+    func theMergeOrderDoesNotDependOnHowRecordsArrive(maxBatch: Int) throws {
+        let deployment = try InMemoryDeployment()
+        deployment.maxBatch = maxBatch
+        try deployment.produce(Self.records)
+        let processor = try deployment.start("a")
+        let rounds = try deployment.settle([processor], limit: 2_000)
+        #expect(rounds > Self.records.count / maxBatch / 2, "the polls must have been small")
+        deployment.passIdleClose([processor])
+        try deployment.settle([processor])
+        try processor.stop()
+        let differences = outputDifferences(deployment.committedOutputs(), try Self.straight.get())
+        #expect(differences.isEmpty, "\(differences)")
+    }
+
     /// A stop commits what was processed (its offsets with it) and leaves the group; the
     /// successor has nothing to redo of it.
     @Test func aStopDrainsAndCommitsWhatIsInFlight() throws {
