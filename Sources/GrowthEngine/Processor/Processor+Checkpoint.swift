@@ -14,7 +14,7 @@ extension StreamProcessor {
     /// A failure that requires abort rewinds every task to its last sealed checkpoint; a
     /// fatal one stops the process.
     func checkpoint() throws {
-        let dirty = tasks.keys.sorted().filter { tasks[$0]!.isDirty }
+        let dirty = slots.keys.sorted().filter { slots[$0]?.task.isDirty == true }
         let mergerDirty = mergerTask?.isDirty == true
         guard isInTransaction || !dirty.isEmpty || mergerDirty else {
             onCheckpoint?(snapshot())
@@ -25,7 +25,7 @@ extension StreamProcessor {
             try beginTransactionIfNeeded()
             var seals: [(Int32, ChangelogRecord)] = []
             for partition in dirty {
-                for record in tasks[partition]!.checkpointRecords() {
+                for record in slots[partition]?.task.checkpointRecords() ?? [] {
                     if case .checkpoint = record {
                         seals.append((partition, record))
                     } else {
@@ -44,7 +44,8 @@ extension StreamProcessor {
             try flushChecked()
             var offsets: [KafkaTopicPartitionOffset] = []
             for partition in dirty {
-                for (role, next) in tasks[partition]!.nextOffsets.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+                let nextOffsets = slots[partition]?.task.nextOffsets ?? [:]
+                for (role, next) in nextOffsets.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
                     offsets.append(
                         KafkaTopicPartitionOffset(
                             KafkaTopicPartition(configuration.topics.name(of: role), partition), offset: next))
@@ -62,10 +63,11 @@ extension StreamProcessor {
             isSealInTransaction = false
             let committedAt = Int64((Date().timeIntervalSince1970 * 1000).rounded())
             for partition in dirty {
-                for timestamp in tasks[partition]!.processedTimestamps {
+                guard let slot = slots.index(forKey: partition) else { continue }
+                for timestamp in slots.values[slot].task.processedTimestamps {
                     status.latency.record(committedAt - timestamp)
                 }
-                tasks[partition]!.checkpointCommitted()
+                slots.values[slot].task.checkpointCommitted()
             }
             mergerTask?.markCommitted()
             status.transactionsCommitted += 1
@@ -142,15 +144,17 @@ extension StreamProcessor {
         _ = producer.takeDeliveryFailure()
         status.transactionsAborted += 1
         probe?.transactionAborted()
-        let partitions = tasks.keys.sorted()
+        let partitions = slots.keys.sorted()
         // Idle time is measured from records that arrive after the rewind, not before it.
-        lastActivity = [:]
-        blockedSince = [:]
+        for slot in slots.indices {
+            slots.values[slot].lastActivity = nil
+            slots.values[slot].wait = MergeWait()
+        }
         var offsets: [KafkaTopicPartitionOffset]
         if isSealInTransaction {
             // The rewound work is redone by the restored tasks: keep only what was committed.
-            for task in tasks.values { retiredCounters.add(task.committedCounters) }
-            tasks = [:]
+            for slot in slots.values { retiredCounters.add(slot.task.committedCounters) }
+            slots = [:]
             offsets = try restoreTasks(partitions)
         } else {
             offsets = rollBackTasks(partitions)
@@ -165,13 +169,14 @@ extension StreamProcessor {
     func rollBackTasks(_ partitions: [Int32]) -> [KafkaTopicPartitionOffset] {
         var starts: [KafkaTopicPartitionOffset] = []
         for partition in partitions {
-            tasks[partition]!.rollBack(rules: configuration.rules)
+            guard let slot = slots.index(forKey: partition) else { continue }
+            slots.values[slot].task.rollBack(rules: configuration.rules)
             for role in InputRole.allCases {
                 let tp = KafkaTopicPartition(configuration.topics.name(of: role), partition)
-                starts.append(
-                    KafkaTopicPartitionOffset(tp, offset: tasks[partition]!.nextOffsets[role] ?? KafkaOffset.beginning))
+                let next = slots.values[slot].task.nextOffsets[role] ?? KafkaOffset.beginning
+                starts.append(KafkaTopicPartitionOffset(tp, offset: next))
             }
-            lastActivity[partition] = clock.now
+            slots.values[slot].lastActivity = clock.now
         }
         status.rollbacks += 1
         logger.info(
@@ -184,14 +189,14 @@ extension StreamProcessor {
         var result = status
         result.counters = TaskCounters()
         result.users = 0
-        for task in tasks.values {
+        for task in slots.values.lazy.map(\.task) {
             result.counters.add(task.counters)
             result.users += task.engine.userCount
             if task.hasOpenWindows { result.tasksWithOpenWindows += 1 }
             if task.isDirty || task.bufferedCount > 0 { result.busyTasks += 1 }
         }
         result.counters.add(retiredCounters)
-        result.ownedPartitions = tasks.keys.sorted()
+        result.ownedPartitions = slots.keys.sorted()
         result.mergerNextOffset = mergerTask?.nextOffset
         if mergerTask?.isDirty == true { result.busyTasks += 1 }
         result.partialsAbsorbed = mergerTask?.absorbed ?? 0

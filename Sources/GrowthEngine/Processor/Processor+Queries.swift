@@ -20,7 +20,7 @@ extension StreamProcessor {
     func answer(user: String) -> UserQueryAnswer {
         guard partitionCount > 0 else { return .notReady }
         let owner = Int32(KafkaPartitioner.partition(forKey: user, partitions: partitionCount))
-        guard let task = tasks[owner] else { return .notOwned(partition: owner) }
+        guard let task = slots[owner]?.task else { return .notOwned(partition: owner) }
         guard let engine = task.engine as? any InspectableEngine, let status = engine.status(ofUser: user) else {
             return .unknownUser(partition: owner)
         }
@@ -30,13 +30,13 @@ extension StreamProcessor {
     /// The group assigned this instance partitions and each one's task is restored.
     func isEveryAssignedTaskRestored() -> Bool {
         guard let consumer, let assigned = try? consumer.assignment(), !assigned.isEmpty else { return false }
-        return assigned.allSatisfy { tasks[$0.partition] != nil }
+        return assigned.allSatisfy { slots[$0.partition] != nil }
     }
 
     func metricsSnapshot(isReady: Bool) -> ProcessorMetrics {
         var partitions: [ProcessorMetrics.Partition] = []
-        for partition in tasks.keys.sorted() {
-            let task = tasks[partition]!
+        for partition in slots.keys.sorted() {
+            guard let task = slots[partition]?.task else { continue }
             let engine = task.engine as? any InspectableEngine
             var lag: [InputRole: Int64] = [:]
             for role in InputRole.allCases {

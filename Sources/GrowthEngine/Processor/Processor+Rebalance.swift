@@ -18,11 +18,9 @@ extension StreamProcessor {
                     try checkpoint()
                 }
                 for partition in partitions {
-                    if let task = tasks.removeValue(forKey: partition) {
-                        retiredCounters.add(isLost ? task.committedCounters : task.counters)
+                    if let slot = slots.removeValue(forKey: partition) {
+                        retiredCounters.add(isLost ? slot.task.committedCounters : slot.task.counters)
                     }
-                    blockedSince[partition] = nil
-                    lastActivity[partition] = nil
                 }
                 if tps.contains(where: { $0.topic == configuration.topics.partials }) {
                     mergerTask = nil
@@ -34,7 +32,7 @@ extension StreamProcessor {
                 return []
             case .assigned(let tps):
                 let inputs = tps.filter { $0.topic != configuration.topics.partials }
-                let fresh = Set(inputs.map(\.partition)).subtracting(tasks.keys).sorted()
+                let fresh = Set(inputs.map(\.partition)).subtracting(slots.keys).sorted()
                 var starts = try restoreTasks(fresh)
                 logger.info("assigned tasks \(fresh)", metadata: Logger.metadata([.partitions: "\(fresh)"]))
                 if mergerTask == nil, tps.contains(where: { $0.topic == configuration.topics.partials }) {
@@ -86,8 +84,7 @@ extension StreamProcessor {
             }
             // Every task idle-closes once when no input comes: open windows close, and the
             // signals merger learns the partition is idle.
-            lastActivity[partition] = clock.now
-            tasks[partition] = task
+            slots[partition] = TaskSlot(task: task, lastActivity: clock.now)
         }
         let seconds = (clock.now - started).seconds
         status.restoredRecords += records

@@ -17,7 +17,8 @@ public final class StreamProcessor<Engine: TaskEngine, Backend: ProcessorBackend
     let producer: Backend.Sink
     var consumer: Backend.Source!
     let decoder: EventDecoder
-    var tasks: [Int32: StreamTask<Engine>] = [:]
+    /// The owned tasks, by partition.
+    var slots: [Int32: TaskSlot<Engine>] = [:]
     var partitionCount = 0
     var outputPartitions: [OutputTopic: Int] = [:]
     var deadLetterPartitions = 1
@@ -31,9 +32,6 @@ public final class StreamProcessor<Engine: TaskEngine, Backend: ProcessorBackend
     var roleByTopic: [Int: (InputRole, InputTopic?)?] = [:]
     /// The signals merger, while this instance owns the partials partition.
     var mergerTask: MergerTask?
-    /// Each task's stall clock: how long its merge has waited without taking a record.
-    var blockedSince: [Int32: MergeWait<ContinuousClock.Instant>] = [:]
-    var lastActivity: [Int32: ContinuousClock.Instant] = [:]
     var failure: Error?
     var retiredCounters = TaskCounters()
     var clock = ProcessorClock()
@@ -177,7 +175,7 @@ public final class StreamProcessor<Engine: TaskEngine, Backend: ProcessorBackend
         }
         // No copy of the task here: a second reference to its buffers makes every append
         // below copy the whole buffer.
-        guard tasks[message.partition] != nil else { return }
+        guard let slot = slots.index(forKey: message.partition) else { return }
         var inputTopic = topic ?? .orders
         var sourcePartition: Int32?
         var sourceOffset: Int64?
@@ -191,7 +189,7 @@ public final class StreamProcessor<Engine: TaskEngine, Backend: ProcessorBackend
         let (key, value) = message.withKeyAndValue { key, value in
             (key.map { Array($0) }, value.map { Array($0) })
         }
-        let expected = tasks[message.partition]!.enqueue(
+        let expected = slots.values[slot].task.enqueue(
             BufferedRecord(
                 role: role, topic: inputTopic, partition: message.partition, offset: message.offset,
                 timestamp: message.timestamp ?? 0, key: key, value: value, sourcePartition: sourcePartition,
@@ -204,7 +202,7 @@ public final class StreamProcessor<Engine: TaskEngine, Backend: ProcessorBackend
                     .offset: "\(message.offset)", .expectedOffset: "\(expected)",
                 ]))
         }
-        lastActivity[message.partition] = now
+        slots.values[slot].lastActivity = now
     }
 
     /// The message's input role and topic, or nil for the partials topic; the name is read
@@ -229,21 +227,22 @@ public final class StreamProcessor<Engine: TaskEngine, Backend: ProcessorBackend
     /// partitions (at shutdown).
     func drainAll(force: Bool) throws {
         var actions: [TaskAction] = []
-        for partition in tasks.keys.sorted() {
-            guard tasks[partition].map({ $0.bufferedCount > 0 || !$0.pendingActions.isEmpty }) == true else { continue }
+        for partition in slots.keys.sorted() {
+            guard let slot = slots.index(forKey: partition),
+                slots.values[slot].task.bufferedCount > 0 || !slots.values[slot].task.pendingActions.isEmpty
+            else { continue }
             let now = clock.now
-            let wait = blockedSince[partition] ?? MergeWait()
-            let mayPassOver = wait.mayPassOver(at: now, limit: configuration.taskIdle)
-            let before = tasks[partition]!.bufferedCount
+            let mayPassOver = slots.values[slot].wait.mayPassOver(at: now, limit: configuration.taskIdle)
+            let before = slots.values[slot].task.bufferedCount
             var blocked = false
-            tasks[partition]!.drain(
+            slots.values[slot].task.drain(
                 mayProceedWithout: { role, next in
                     if force || mayPassOver || self.isCaughtUp(role, partition: partition, next: next) { return true }
                     blocked = true
                     return false
                 }, into: &actions)
-            let took = tasks[partition]!.bufferedCount < before
-            if blockedSince[partition, default: MergeWait()].drainEnded(at: now, tookRecords: took, blocked: blocked) {
+            let took = slots.values[slot].task.bufferedCount < before
+            if slots.values[slot].wait.drainEnded(at: now, tookRecords: took, blocked: blocked) {
                 logger.debug(
                     "task waits for input",
                     metadata: Logger.metadata([
@@ -269,16 +268,23 @@ public final class StreamProcessor<Engine: TaskEngine, Backend: ProcessorBackend
         guard idle > .zero else { return }
         let now = clock.now
         var actions: [TaskAction] = []
-        for partition in tasks.keys.sorted() {
-            guard let last = lastActivity[partition], now - last >= idle, let task = tasks[partition],
-                task.bufferedCount == 0,
-                InputRole.allCases.allSatisfy({ isCaughtUp($0, partition: partition, next: task.nextOffsets[$0]) })
+        for partition in slots.keys.sorted() {
+            guard let slot = slots.index(forKey: partition), let last = slots.values[slot].lastActivity,
+                now - last >= idle, slots.values[slot].task.bufferedCount == 0,
+                InputRole.allCases.allSatisfy({
+                    isCaughtUp($0, partition: partition, next: slots.values[slot].task.nextOffsets[$0])
+                })
             else { continue }
-            tasks[partition]!.closeIdleWindows(into: &actions)
-            lastActivity[partition] = nil
+            slots.values[slot].task.closeIdleWindows(into: &actions)
+            slots.values[slot].lastActivity = nil
         }
         try apply(actions)
     }
+}
+
+extension StreamProcessor {
+    /// The owned tasks by partition (a copy, for inspection).
+    var tasks: [Int32: StreamTask<Engine>] { slots.mapValues(\.task) }
 }
 
 /// The Kafka processor (`growthstream run`).

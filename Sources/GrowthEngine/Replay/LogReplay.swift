@@ -94,8 +94,8 @@ public final class LogReplay {
         isFinished = true
         if let target = until ?? defaultUntil {
             var actions: [TaskAction] = []
-            for partition in processor.tasks.keys.sorted() {
-                processor.tasks[partition]?.advanceWatermark(to: target, into: &actions)
+            for partition in processor.slots.keys.sorted() {
+                processor.slots[partition]?.task.advanceWatermark(to: target, into: &actions)
             }
             try processor.apply(actions)
         }
@@ -111,7 +111,7 @@ public final class LogReplay {
 
     /// The default `--until`: the end of the window holding the latest valid event time.
     var defaultUntil: Instant? {
-        let latest = processor.tasks.values.compactMap(\.engine.maxEventTime).max()
+        let latest = processor.slots.values.compactMap(\.task.engine.maxEventTime).max()
         guard let latest else { return nil }
         let size = max(1, rules.window.size.milliseconds)
         let (quotient, remainder) = latest.millis.quotientAndRemainder(dividingBy: size)
