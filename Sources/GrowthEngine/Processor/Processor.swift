@@ -20,8 +20,8 @@ public final class StreamProcessor<Engine: TaskEngine, Backend: ProcessorBackend
     /// The owned tasks, by partition.
     var slots: [Int32: TaskSlot<Engine>] = [:]
     var partitionCount = 0
-    var outputPartitions: [OutputTopic: Int] = [:]
-    var deadLetterPartitions = 1
+    /// Output partitioning and headers, once the topics are checked (`checkTopics`).
+    var router: OutputRouter
     var isInTransaction = false
     /// A checkpoint (sealing) record went out in the open transaction: an abort then rewinds
     /// by re-reading the changelog, since a broker that shows aborted records would make a
@@ -45,6 +45,9 @@ public final class StreamProcessor<Engine: TaskEngine, Backend: ProcessorBackend
         self.logger = logger
         self.backend = backend
         decoder = EventDecoder(rules: configuration.rules, limits: configuration.decodeLimits)
+        router = OutputRouter(
+            topics: configuration.topics, partitions: [:], cloudEventsSource: configuration.cloudEventsSource,
+            ruleVersion: configuration.rules.version)
         producer = try backend.makeSink(transactionalID: "\(configuration.appID)-\(configuration.instanceID)")
     }
 
@@ -138,14 +141,18 @@ public final class StreamProcessor<Engine: TaskEngine, Backend: ProcessorBackend
         } catch {
             throw ProcessorError("topic \(topics.partials) is missing (\(error)); run growthstream topics create")
         }
+        var outputPartitions: [OutputTopic: Int] = [:]
         for output in OutputTopic.allCases {
-            let name = topics.outputs[output]!
+            let name = topics.outputs[output] ?? output.rawValue
             do {
                 outputPartitions[output] = try producer.partitionCount(topic: name)
             } catch {
                 throw ProcessorError("output topic \(name) is missing (\(error)); run growthstream topics create")
             }
         }
+        router = OutputRouter(
+            topics: topics, partitions: outputPartitions, cloudEventsSource: configuration.cloudEventsSource,
+            ruleVersion: configuration.rules.version)
     }
 
     /// One consumer poll: buffer records into their tasks, then let every task take what it may.
@@ -180,11 +187,8 @@ public final class StreamProcessor<Engine: TaskEngine, Backend: ProcessorBackend
         var sourcePartition: Int32?
         var sourceOffset: Int64?
         if role == .repartition {
-            guard let header = message.headerString("gs_topic"), let original = InputTopic(rawValue: header)
-            else { return }
-            inputTopic = original
-            sourcePartition = message.headerString("gs_source_partition").flatMap { Int32($0) }
-            sourceOffset = message.headerString("gs_source_offset").flatMap { Int64($0) }
+            guard let envelope = RepartitionEnvelope.read(message) else { return }
+            (inputTopic, sourcePartition, sourceOffset) = envelope
         }
         let (key, value) = message.withKeyAndValue { key, value in
             (key.map { Array($0) }, value.map { Array($0) })
