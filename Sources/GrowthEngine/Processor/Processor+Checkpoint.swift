@@ -16,20 +16,20 @@ extension StreamProcessor {
     func checkpoint() throws {
         let dirty = slots.keys.sorted().filter { slots[$0]?.task.isDirty == true }
         let mergerDirty = mergerTask?.isDirty == true
-        guard isInTransaction || !dirty.isEmpty || mergerDirty else {
+        guard checkpointer.isInTransaction || !dirty.isEmpty || mergerDirty else {
             onCheckpoint?(snapshot())
             return
         }
         let started = clock.now
         do {
-            try beginTransactionIfNeeded()
-            var seals: [(Int32, ChangelogRecord)] = []
+            try checkpointer.beginIfNeeded()
+            var seals: [(partition: Int32, record: ChangelogRecord)] = []
             for partition in dirty {
                 for record in slots[partition]?.task.checkpointRecords() ?? [] {
                     if case .checkpoint = record {
                         seals.append((partition, record))
                     } else {
-                        try produceChangelog(record, partition: partition)
+                        try checkpointer.produceChangelog(record, partition: partition)
                     }
                 }
             }
@@ -38,10 +38,8 @@ extension StreamProcessor {
                     topic: configuration.topics.partials, partition: MergerTask.partition, key: mark.key,
                     value: mark.value)
             }
-            try flushChecked()
-            isSealInTransaction = !seals.isEmpty
-            for (partition, seal) in seals { try produceChangelog(seal, partition: partition) }
-            try flushChecked()
+            try checkpointer.flushChecked()
+            try checkpointer.seal(seals)
             var offsets: [KafkaTopicPartitionOffset] = []
             for partition in dirty {
                 let nextOffsets = slots[partition]?.task.nextOffsets ?? [:]
@@ -57,10 +55,11 @@ extension StreamProcessor {
                         KafkaTopicPartition(configuration.topics.partials, MergerTask.partition),
                         offset: merger.nextOffset))
             }
-            try producer.sendOffsetsToTransaction(offsets, groupMetadata: consumer.groupMetadata())
-            try timedCommit(since: started)
-            isInTransaction = false
-            isSealInTransaction = false
+            try checkpointer.commit(offsets: offsets, groupMetadata: consumer.groupMetadata())
+            // The commit-latency histogram gets the whole checkpoint, from its first changelog
+            // record to the commit, flushes included.
+            probe?.observeCommit(seconds: (clock.now - started).seconds)
+            probe?.transactionCommitted()
             let committedAt = Int64((Date().timeIntervalSince1970 * 1000).rounded())
             for partition in dirty {
                 guard let slot = slots.index(forKey: partition) else { continue }
@@ -77,71 +76,11 @@ extension StreamProcessor {
         }
     }
 
-    func produceChangelog(_ record: ChangelogRecord, partition: Int32) throws {
-        let (key, value) = record.encoded()
-        try producer.send(topic: configuration.topics.changelog, partition: partition, key: key, value: value)
-    }
-
-    func flushChecked() throws {
-        try producer.flush(timeout: .seconds(60))
-        if let failure = producer.takeDeliveryFailure() {
-            throw KafkaError(code: failure.code, reason: failure.reason, requiresAbort: true)
-        }
-    }
-
-    func commitWithRetries() throws(KafkaError) {
-        var attempt = 0
-        while true {
-            do {
-                try producer.commitTransaction()
-                return
-            } catch let error where error.isRetriable && attempt < 5 {
-                attempt += 1
-                logger.warning("commit failed, retrying (\(attempt)): \(error)")
-            }
-        }
-    }
-
-    /// librdkafka requires a timed-out abort to be called again until it completes: any other
-    /// transactional call meanwhile fails with "Conflicting abort_transaction API call".
-    func abortWithRetries() throws {
-        var attempt = 0
-        while true {
-            do {
-                try producer.abortTransaction()
-                return
-            } catch let abortError {
-                if abortError.isFatal || producer.fatalError != nil {
-                    throw ProcessorError("fatal Kafka error while aborting: \(producer.fatalError ?? abortError)")
-                }
-                // Not retriable (e.g. nothing left to abort): the next transaction starts afresh.
-                guard abortError.isRetriable else { return }
-                guard attempt < 10 else {
-                    throw ProcessorError("the transaction abort did not complete: \(abortError)")
-                }
-                attempt += 1
-                logger.warning("abort failed, retrying (\(attempt)): \(abortError)")
-            }
-        }
-    }
-
     /// Abort and rewind, or stop on a fatal error. The tasks roll back in memory to their last
     /// committed checkpoint (issue 12), unless the aborted transaction held a sealing record:
     /// then they are restored from the changelog, as on an assignment.
     func recover(from error: KafkaError) throws {
-        if error.isFatal || producer.fatalError != nil {
-            throw ProcessorError(
-                "fatal Kafka error: \(producer.fatalError ?? error). Another instance with the same "
-                    + "--instance-id may have fenced this one; restart to recover from the changelog.")
-        }
-        logger.warning("transaction failed, aborting and rewinding to the last checkpoint: \(error)")
-        if isInTransaction {
-            try abortWithRetries()
-            isInTransaction = false
-        }
-        // The abort purged what was queued: those failed deliveries belong to the aborted
-        // transaction, not to the next one.
-        _ = producer.takeDeliveryFailure()
+        let heldSeal = try checkpointer.abort(after: error)
         status.transactionsAborted += 1
         probe?.transactionAborted()
         let partitions = slots.keys.sorted()
@@ -151,7 +90,7 @@ extension StreamProcessor {
             slots.values[slot].wait = MergeWait()
         }
         var offsets: [KafkaTopicPartitionOffset]
-        if isSealInTransaction {
+        if heldSeal {
             // The rewound work is redone by the restored tasks: keep only what was committed.
             for slot in slots.values { retiredCounters.add(slot.task.committedCounters) }
             slots = [:]
@@ -159,7 +98,6 @@ extension StreamProcessor {
         } else {
             offsets = rollBackTasks(partitions)
         }
-        isSealInTransaction = false
         if mergerTask != nil { offsets.append(try restoreMerger()) }
         try consumer.seek(offsets)
     }

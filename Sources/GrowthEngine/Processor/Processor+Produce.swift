@@ -44,9 +44,8 @@ extension StreamProcessor {
         }
     }
 
-    func beginTransactionIfNeeded() throws {
-        guard !isInTransaction else { return }
-        try producer.beginTransaction()
-        isInTransaction = true
-    }
+    func beginTransactionIfNeeded() throws { try checkpointer.beginIfNeeded() }
+
+    /// A transaction is open (outputs or changelog records went out since the last commit).
+    var isInTransaction: Bool { checkpointer.isInTransaction }
 }

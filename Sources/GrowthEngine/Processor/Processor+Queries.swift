@@ -68,12 +68,4 @@ extension StreamProcessor {
         }
         probe.tally(tally)
     }
-
-    /// Commits the open transaction; the commit-latency histogram gets the whole checkpoint,
-    /// from its first changelog record to the commit (`started`), flushes included.
-    func timedCommit(since started: ContinuousClock.Instant) throws(KafkaError) {
-        try commitWithRetries()
-        probe?.observeCommit(seconds: (clock.now - started).seconds)
-        probe?.transactionCommitted()
-    }
 }

@@ -48,16 +48,12 @@ extension StreamProcessor {
     }
 
     /// Lost partitions (or a failure already stopping the loop): the open transaction cannot
-    /// commit, so it is aborted, with a timed-out abort retried until it completes
-    /// (`abortWithRetries`: librdkafka refuses every other transactional call meanwhile, so a
+    /// commit, so it is aborted (`Checkpointer.abandon`: a timed-out abort is retried until it
+    /// completes, since librdkafka refuses every other transactional call meanwhile and a
     /// single abort left timed out would fail the next `begin`). What the aborted transaction
-    /// held is counted as aborted, and its queued delivery failures belong to it, not to the
-    /// next transaction.
+    /// held is counted as aborted.
     func abandonTransaction() throws {
-        guard isInTransaction else { return }
-        try abortWithRetries()
-        isInTransaction = false
-        _ = producer.takeDeliveryFailure()
+        guard try checkpointer.abandon() else { return }
         status.transactionsAborted += 1
         probe?.transactionAborted()
     }

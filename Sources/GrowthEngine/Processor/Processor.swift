@@ -22,11 +22,8 @@ public final class StreamProcessor<Engine: TaskEngine, Backend: ProcessorBackend
     var partitionCount = 0
     /// Output partitioning and headers, once the topics are checked (`checkTopics`).
     var router: OutputRouter
-    var isInTransaction = false
-    /// A checkpoint (sealing) record went out in the open transaction: an abort then rewinds
-    /// by re-reading the changelog, since a broker that shows aborted records would make a
-    /// later restore apply it (`recover(from:)`).
-    var isSealInTransaction = false
+    /// The transaction: its steps and every abort path.
+    var checkpointer: Checkpointer<Backend.Sink>
     var status = ProcessorStatus()
     /// Input role by topic identity; nil for the partials topic (the merger's input).
     var roleByTopic: [Int: (InputRole, InputTopic?)?] = [:]
@@ -49,6 +46,7 @@ public final class StreamProcessor<Engine: TaskEngine, Backend: ProcessorBackend
             topics: configuration.topics, partitions: [:], cloudEventsSource: configuration.cloudEventsSource,
             ruleVersion: configuration.rules.version)
         producer = try backend.makeSink(transactionalID: "\(configuration.appID)-\(configuration.instanceID)")
+        checkpointer = Checkpointer(sink: producer, logger: logger, changelogTopic: configuration.topics.changelog)
     }
 
     static func logHandler(_ logger: Logger) -> @Sendable (KafkaLogLine) -> Void {
