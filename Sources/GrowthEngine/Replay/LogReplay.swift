@@ -31,7 +31,8 @@ public final class LogReplay {
     struct LineInfo {
         var number: Int
         var topic: InputTopic
-        var valueJSON: [UInt8]
+        /// The value as written in the line, when it is not the record's value (a JSON string).
+        var valueJSON: [UInt8]?
         var timestamp: Int64?
         /// The event's user when the value decodes.
         var userID: String?
@@ -82,8 +83,9 @@ public final class LogReplay {
         assert(Int64(lines[tp]?.count ?? 0) == offset)
         lines[tp, default: []].append(
             LineInfo(
-                number: number, topic: record.topic, valueJSON: record.valueJSON, timestamp: record.timestamp,
-                userID: userID))
+                number: number, topic: record.topic,
+                valueJSON: record.valueJSON == record.valueBytes ? nil : record.valueJSON,
+                timestamp: record.timestamp, userID: userID))
         try processor.pollOnce()
     }
 
@@ -169,12 +171,14 @@ public final class LogReplay {
                 let entries = lines[KafkaTopicPartition(topic, partition)], offset >= 0, offset < entries.count
             else { continue }
             let info = entries[offset]
-            var w = JSONWriter(capacity: info.valueJSON.count + 256)
+            let stored = log.records(topic: topic, partition: partition)
+            let valueJSON = info.valueJSON ?? (offset < stored.count ? stored[offset].value : nil) ?? []
+            var w = JSONWriter(capacity: valueJSON.count + 256)
             w.beginObject()
             w.key("key")
             if let key = info.userID { w.string(key) } else { w.null() }
             w.key("value")
-            w.raw(info.valueJSON)
+            w.raw(valueJSON)
             w.key("headers")
             w.beginObject()
             w.key("error_code")
