@@ -6,7 +6,8 @@ import Logging
 /// takes it through its numbered steps (changelog, flush, seals, flush, offsets, commit;
 /// `StreamProcessor.checkpoint`); and every way out of it is here: the commit (retriable
 /// failures retried), the abort after an abortable error (a timed-out abort called again
-/// until it completes), the abandon of lost partitions, and the fatal check.
+/// until it completes), the abandon of lost partitions, and the fatal stop's message (the
+/// state machine decides which).
 struct Checkpointer<Sink: TransactionalSink> {
     let sink: Sink
     let logger: Logger
@@ -74,14 +75,16 @@ struct Checkpointer<Sink: TransactionalSink> {
         }
     }
 
-    /// After an error: stops (throws) if it or the sink is fatal, else aborts the open
-    /// transaction. Returns whether the aborted transaction held a sealing record.
+    /// What stops the process after a fatal error (of the call, or of the sink), and what to do.
+    func fatalStop(after error: KafkaError) -> ProcessorError {
+        ProcessorError(
+            "fatal Kafka error: \(sink.fatalError ?? error). Another instance with the same "
+                + "--instance-id may have fenced this one; restart to recover from the changelog.")
+    }
+
+    /// After an abortable error: aborts the open transaction. Returns whether it held a
+    /// sealing record.
     mutating func abort(after error: KafkaError) throws -> Bool {
-        if error.isFatal || sink.fatalError != nil {
-            throw ProcessorError(
-                "fatal Kafka error: \(sink.fatalError ?? error). Another instance with the same "
-                    + "--instance-id may have fenced this one; restart to recover from the changelog.")
-        }
         logger.warning("transaction failed, aborting and rewinding to the last checkpoint: \(error)")
         if isInTransaction {
             try abortWithRetries()

@@ -14,6 +14,8 @@ extension StreamProcessor {
     /// A failure that requires abort rewinds every task to its last sealed checkpoint; a
     /// fatal one stops the process.
     func checkpoint() throws {
+        _ = machine.handle(.checkpointStarted)
+        defer { _ = machine.handle(.checkpointEnded) }
         let dirty = slots.keys.sorted().filter { slots[$0]?.task.isDirty == true }
         let mergerDirty = mergerTask?.isDirty == true
         guard checkpointer.isInTransaction || !dirty.isEmpty || mergerDirty else {
@@ -80,6 +82,18 @@ extension StreamProcessor {
     /// committed checkpoint (issue 12), unless the aborted transaction held a sealing record:
     /// then they are restored from the changelog, as on an assignment.
     func recover(from error: KafkaError) throws {
+        let isFatal = error.isFatal || producer.fatalError != nil
+        for action in machine.handle(.backendFailed(isFatal: isFatal)) {
+            switch action {
+            case .stopFatally: throw checkpointer.fatalStop(after: error)
+            case .abortAndRewind: try abortAndRewind(after: error)
+            default: try perform([action])
+            }
+        }
+    }
+
+    /// Aborts the open transaction and rewinds every task (see `recover(from:)`).
+    func abortAndRewind(after error: KafkaError) throws {
         let heldSeal = try checkpointer.abort(after: error)
         status.transactionsAborted += 1
         probe?.transactionAborted()

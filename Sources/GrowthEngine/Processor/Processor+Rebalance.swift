@@ -11,12 +11,7 @@ extension StreamProcessor {
             switch event {
             case .revoked(let tps, let isLost):
                 let partitions = Set(tps.filter { $0.topic != configuration.topics.partials }.map(\.partition))
-                if isLost || failure != nil {
-                    try abandonTransaction()
-                } else {
-                    try drainAll(force: false)
-                    try checkpoint()
-                }
+                try perform(machine.handle(.revoked(isLost: isLost)))
                 for partition in partitions {
                     if let slot = slots.removeValue(forKey: partition) {
                         retiredCounters.add(isLost ? slot.task.committedCounters : slot.task.counters)
@@ -33,16 +28,19 @@ extension StreamProcessor {
             case .assigned(let tps):
                 let inputs = tps.filter { $0.topic != configuration.topics.partials }
                 let fresh = Set(inputs.map(\.partition)).subtracting(slots.keys).sorted()
+                _ = machine.handle(.assigned)
                 var starts = try restoreTasks(fresh)
                 logger.info("assigned tasks \(fresh)", metadata: Logger.metadata([.partitions: "\(fresh)"]))
                 if mergerTask == nil, tps.contains(where: { $0.topic == configuration.topics.partials }) {
                     starts.append(try restoreMerger())
                 }
+                _ = machine.handle(.restored)
                 let wanted = Set(tps)
                 return starts.filter { wanted.contains($0.topicPartition) }
             }
         } catch {
             failure = failure ?? error
+            _ = machine.handle(.failed)
             return []
         }
     }

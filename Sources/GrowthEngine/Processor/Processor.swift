@@ -24,6 +24,8 @@ public final class StreamProcessor<Engine: TaskEngine, Backend: ProcessorBackend
     var router: OutputRouter
     /// The transaction: its steps and every abort path.
     var checkpointer: Checkpointer<Backend.Sink>
+    /// The lifecycle: what to do after each event.
+    var machine = ProcessorStateMachine()
     var status = ProcessorStatus()
     /// Input role by topic identity; nil for the partials topic (the merger's input).
     var roleByTopic: [Int: (InputRole, InputTopic?)?] = [:]
@@ -78,6 +80,7 @@ public final class StreamProcessor<Engine: TaskEngine, Backend: ProcessorBackend
         try consumer.subscribe([topics.orders, topics.content, topics.shares, topics.repartition, topics.partials])
         logger.info(
             "joined group \(configuration.appID) as \(configuration.instanceID); \(partitionCount) tasks in all")
+        _ = machine.handle(.joined)
     }
 
     /// One turn of the loop: a poll, then, once `nextCheckpoint` has passed, the idle close and
@@ -85,11 +88,9 @@ public final class StreamProcessor<Engine: TaskEngine, Backend: ProcessorBackend
     func step(nextCheckpoint: inout ContinuousClock.Instant) throws {
         do {
             try pollOnce()
-            if clock.now >= nextCheckpoint {
-                try closeIdleTasks()
-                try checkpoint()
-                nextCheckpoint = clock.now + configuration.commitInterval
-            }
+            let isDue = clock.now >= nextCheckpoint
+            try perform(machine.handle(.polled(checkpointDue: isDue)))
+            if isDue { nextCheckpoint = clock.now + configuration.commitInterval }
         } catch let error as KafkaError {
             // A produce refused because the transaction is in an abortable state, a
             // failed poll: abort and rewind, or stop if it is fatal.
@@ -103,15 +104,29 @@ public final class StreamProcessor<Engine: TaskEngine, Backend: ProcessorBackend
     func stop() throws {
         logger.info("stopping: committing what is in flight")
         do {
-            try drainAll(force: false)
-            try checkpoint()
+            try perform(machine.handle(.stopRequested))
         } catch let error as KafkaError {
             try recover(from: error)
         }
         consumer.close()
+        _ = machine.handle(.left)
         if let failure { throw failure }
         try producer.flush(timeout: .seconds(30))
         logger.info("stopped cleanly")
+    }
+
+    /// Does what the state machine answered, in order (`abortAndRewind` and `stopFatally`
+    /// come only from `recover(from:)`, which does them).
+    func perform(_ actions: [ProcessorStateMachine.Action]) throws {
+        for action in actions {
+            switch action {
+            case .closeIdleTasks: try closeIdleTasks()
+            case .checkpoint: try checkpoint()
+            case .drain: try drainAll(force: false)
+            case .abandonTransaction: try abandonTransaction()
+            case .abortAndRewind, .stopFatally: continue
+            }
+        }
     }
 
     /// The partition counts SPEC §4 relies on: co-partitioned inputs, repartition and changelog.
