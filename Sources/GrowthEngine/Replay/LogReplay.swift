@@ -44,7 +44,7 @@ public final class LogReplay {
         decoder = EventDecoder(rules: rules)
         let appID = "replay"
         names = TopicNames(prefix: "", appID: appID)
-        for name in [names.orders, names.content, names.shares, names.repartition, names.changelog] {
+        for name in InputTopic.allCases.map(names.input) + [names.repartition, names.changelog] {
             try log.createTopic(name, partitions: self.partitions)
         }
         try log.createTopic(names.partials, partitions: 1)

@@ -38,7 +38,7 @@ final class InMemoryDeployment {
         rules = try RulesLoader.load(file: Self.rulesPath)
         names = TopicNames(prefix: "", appID: appID)
         self.partitions = partitions
-        for name in [names.orders, names.content, names.shares, names.repartition, names.changelog] {
+        for name in InputTopic.allCases.map(names.input) + [names.repartition, names.changelog] {
             try log.createTopic(name, partitions: partitions)
         }
         try log.createTopic(names.partials, partitions: 1)
