@@ -72,7 +72,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
-            name: "GrowthEngineTests", dependencies: ["GrowthEngine", "GrowthCore", "GrowthTools"],
+            name: "GrowthEngineTests",
+            dependencies: [
+                "GrowthEngine", "GrowthCore", "GrowthTools", "GrowthKafka",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             exclude: ["Fixtures"],
             swiftSettings: strict
         ),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GrowthCore
+import GrowthEngine
 
 /// `growthstream replay` (SPEC §5): the engine over a JSONL file, no Kafka. Writes one file
 /// per output topic, prints the reconciliation (inputs = processed + duplicates +
@@ -31,7 +32,8 @@ struct ReplayCommand: ParsableCommand {
             finalTime = t
         }
         guard let data = FileManager.default.contents(atPath: input) else { fail("cannot read \(input)") }
-        var session = ReplaySession(rules: loaded, partitions: partitions)
+        let session: LogReplay
+        do { session = try LogReplay(rules: loaded, partitions: partitions) } catch { fail("\(error)") }
         let bytes = [UInt8](data)
         let progress = isatty(STDERR_FILENO) == 1 ? Progress(total: bytes.count) : nil
         var start = 0
@@ -41,14 +43,16 @@ struct ReplayCommand: ParsableCommand {
             number += 1
             do {
                 try session.feed(line: Array(bytes[start..<end]), number: number)
-            } catch {
+            } catch let error as ReplayLineError {
                 fail("\(input):\(number): \(error.description)")
+            } catch {
+                fail("\(input):\(number): \(error)")
             }
             start = end + 1
             progress?.update(start)
         }
         progress?.done()
-        session.finish(until: finalTime)
+        do { try session.finish(until: finalTime) } catch { fail("\(error)") }
         try write(session)
         let note =
             "replay: inputs \(session.inputs) = processed \(session.processed) + duplicates "
@@ -56,7 +60,7 @@ struct ReplayCommand: ParsableCommand {
         FileHandle.standardError.write(Data(note.utf8))
     }
 
-    private func write(_ session: ReplaySession) throws {
+    private func write(_ session: LogReplay) throws {
         try FileManager.default.createDirectory(atPath: outputDir, withIntermediateDirectories: true)
         let directory = URL(fileURLWithPath: outputDir)
         for topic in OutputTopic.allCases {

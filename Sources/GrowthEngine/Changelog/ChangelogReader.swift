@@ -7,15 +7,24 @@ public enum ChangelogReader {
         topic: String, partitions: [Int32], kafka: KafkaConfiguration, groupID: String,
         logHandler: @escaping @Sendable (KafkaLogLine) -> Void = { _ in }
     ) throws -> [Int32: ChangelogRestore] {
+        try read(
+            topic: topic, partitions: partitions,
+            backend: KafkaBackend(kafka: kafka, restoreGroupID: groupID, logHandler: logHandler))
+    }
+
+    /// The same, through any backend (the in-memory log in replay and in-process tests).
+    public static func read<Backend: ProcessorBackend>(
+        topic: String, partitions: [Int32], backend: Backend
+    ) throws -> [Int32: ChangelogRestore] {
         var result = Dictionary(uniqueKeysWithValues: partitions.map { ($0, ChangelogRestore()) })
-        try PartitionScan.readToEnd(
-            topic: topic, partitions: partitions, kafka: kafka, groupID: groupID, logHandler: logHandler
-        ) { message in
-            guard let key = message.key else { return }
-            do {
-                try result[message.partition]!.apply(key: key, value: message.value)
-            } catch {
-                throw ProcessorError("\(topic)[\(message.partition)] offset \(message.offset): \(error)")
+        try backend.readToEnd(topic: topic, partitions: partitions) { message in
+            try message.withKeyAndValue { key, value in
+                guard let key else { return }
+                do {
+                    try result[message.partition, default: ChangelogRestore()].apply(key: key, value: value)
+                } catch {
+                    throw ProcessorError("\(topic)[\(message.partition)] offset \(message.offset): \(error)")
+                }
             }
         }
         return result

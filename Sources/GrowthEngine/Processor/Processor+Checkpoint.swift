@@ -3,7 +3,7 @@ import GrowthCore
 import GrowthKafka
 import Logging
 
-extension Processor {
+extension StreamProcessor {
     /// One checkpoint, in numbered steps (SPEC §4 "Exactly once"):
     /// 1. the transaction is open (outputs, dead letters and forwards already produced in it);
     /// 2. changed users' state goes to the changelog, tagged with the task's sequence;
@@ -14,22 +14,24 @@ extension Processor {
     /// A failure that requires abort rewinds every task to its last sealed checkpoint; a
     /// fatal one stops the process.
     func checkpoint() throws {
-        let dirty = tasks.keys.sorted().filter { tasks[$0]!.isDirty }
+        _ = machine.handle(.checkpointStarted)
+        defer { _ = machine.handle(.checkpointEnded) }
+        let dirty = slots.keys.sorted().filter { slots[$0]?.task.isDirty == true }
         let mergerDirty = mergerTask?.isDirty == true
-        guard isInTransaction || !dirty.isEmpty || mergerDirty else {
+        guard checkpointer.isInTransaction || !dirty.isEmpty || mergerDirty else {
             onCheckpoint?(snapshot())
             return
         }
         let started = clock.now
         do {
-            try beginTransactionIfNeeded()
-            var seals: [(Int32, ChangelogRecord)] = []
+            try checkpointer.beginIfNeeded()
+            var seals: [(partition: Int32, record: ChangelogRecord)] = []
             for partition in dirty {
-                for record in tasks[partition]!.checkpointRecords() {
+                for record in slots[partition]?.task.checkpointRecords() ?? [] {
                     if case .checkpoint = record {
                         seals.append((partition, record))
                     } else {
-                        try produceChangelog(record, partition: partition)
+                        try checkpointer.produceChangelog(record, partition: partition)
                     }
                 }
             }
@@ -38,13 +40,12 @@ extension Processor {
                     topic: configuration.topics.partials, partition: MergerTask.partition, key: mark.key,
                     value: mark.value)
             }
-            try flushChecked()
-            isSealInTransaction = !seals.isEmpty
-            for (partition, seal) in seals { try produceChangelog(seal, partition: partition) }
-            try flushChecked()
+            try checkpointer.flushChecked()
+            try checkpointer.seal(seals)
             var offsets: [KafkaTopicPartitionOffset] = []
             for partition in dirty {
-                for (role, next) in tasks[partition]!.nextOffsets.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+                let nextOffsets = slots[partition]?.task.nextOffsets ?? [:]
+                for (role, next) in nextOffsets.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
                     offsets.append(
                         KafkaTopicPartitionOffset(
                             KafkaTopicPartition(configuration.topics.name(of: role), partition), offset: next))
@@ -56,16 +57,18 @@ extension Processor {
                         KafkaTopicPartition(configuration.topics.partials, MergerTask.partition),
                         offset: merger.nextOffset))
             }
-            try producer.sendOffsetsToTransaction(offsets, groupMetadata: consumer.groupMetadata())
-            try timedCommit(since: started)
-            isInTransaction = false
-            isSealInTransaction = false
+            try checkpointer.commit(offsets: offsets, groupMetadata: consumer.groupMetadata())
+            // The commit-latency histogram gets the whole checkpoint, from its first changelog
+            // record to the commit, flushes included.
+            probe?.observeCommit(seconds: (clock.now - started).seconds)
+            probe?.transactionCommitted()
             let committedAt = Int64((Date().timeIntervalSince1970 * 1000).rounded())
             for partition in dirty {
-                for timestamp in tasks[partition]!.processedTimestamps {
+                guard let slot = slots.index(forKey: partition) else { continue }
+                for timestamp in slots.values[slot].task.processedTimestamps {
                     status.latency.record(committedAt - timestamp)
                 }
-                tasks[partition]!.checkpointCommitted()
+                slots.values[slot].task.checkpointCommitted()
             }
             mergerTask?.markCommitted()
             status.transactionsCommitted += 1
@@ -75,87 +78,40 @@ extension Processor {
         }
     }
 
-    func produceChangelog(_ record: ChangelogRecord, partition: Int32) throws {
-        let (key, value) = record.encoded()
-        try producer.send(topic: configuration.topics.changelog, partition: partition, key: key, value: value)
-    }
-
-    func flushChecked() throws {
-        try producer.flush(timeout: .seconds(60))
-        if let failure = producer.takeDeliveryFailure() {
-            throw KafkaError(code: failure.code, reason: failure.reason, requiresAbort: true)
-        }
-    }
-
-    func commitWithRetries() throws(KafkaError) {
-        var attempt = 0
-        while true {
-            do {
-                try producer.commitTransaction()
-                return
-            } catch let error where error.isRetriable && attempt < 5 {
-                attempt += 1
-                logger.warning("commit failed, retrying (\(attempt)): \(error)")
-            }
-        }
-    }
-
-    /// librdkafka requires a timed-out abort to be called again until it completes: any other
-    /// transactional call meanwhile fails with "Conflicting abort_transaction API call".
-    func abortWithRetries() throws {
-        var attempt = 0
-        while true {
-            do {
-                try producer.abortTransaction()
-                return
-            } catch let abortError {
-                if abortError.isFatal || producer.fatalError != nil {
-                    throw ProcessorError("fatal Kafka error while aborting: \(producer.fatalError ?? abortError)")
-                }
-                // Not retriable (e.g. nothing left to abort): the next transaction starts afresh.
-                guard abortError.isRetriable else { return }
-                guard attempt < 10 else {
-                    throw ProcessorError("the transaction abort did not complete: \(abortError)")
-                }
-                attempt += 1
-                logger.warning("abort failed, retrying (\(attempt)): \(abortError)")
-            }
-        }
-    }
-
     /// Abort and rewind, or stop on a fatal error. The tasks roll back in memory to their last
     /// committed checkpoint (issue 12), unless the aborted transaction held a sealing record:
     /// then they are restored from the changelog, as on an assignment.
     func recover(from error: KafkaError) throws {
-        if error.isFatal || producer.fatalError != nil {
-            throw ProcessorError(
-                "fatal Kafka error: \(producer.fatalError ?? error). Another instance with the same "
-                    + "--instance-id may have fenced this one; restart to recover from the changelog.")
+        let isFatal = error.isFatal || producer.fatalError != nil
+        for action in machine.handle(.backendFailed(isFatal: isFatal)) {
+            switch action {
+            case .stopFatally: throw checkpointer.fatalStop(after: error)
+            case .abortAndRewind: try abortAndRewind(after: error)
+            default: try perform([action])
+            }
         }
-        logger.warning("transaction failed, aborting and rewinding to the last checkpoint: \(error)")
-        if isInTransaction {
-            try abortWithRetries()
-            isInTransaction = false
-        }
-        // The abort purged what was queued: those failed deliveries belong to the aborted
-        // transaction, not to the next one.
-        _ = producer.takeDeliveryFailure()
+    }
+
+    /// Aborts the open transaction and rewinds every task (see `recover(from:)`).
+    func abortAndRewind(after error: KafkaError) throws {
+        let heldSeal = try checkpointer.abort(after: error)
         status.transactionsAborted += 1
         probe?.transactionAborted()
-        let partitions = tasks.keys.sorted()
+        let partitions = slots.keys.sorted()
         // Idle time is measured from records that arrive after the rewind, not before it.
-        lastActivity = [:]
-        blockedSince = [:]
+        for slot in slots.indices {
+            slots.values[slot].lastActivity = nil
+            slots.values[slot].wait = MergeWait()
+        }
         var offsets: [KafkaTopicPartitionOffset]
-        if isSealInTransaction {
+        if heldSeal {
             // The rewound work is redone by the restored tasks: keep only what was committed.
-            for task in tasks.values { retiredCounters.add(task.committedCounters) }
-            tasks = [:]
+            for slot in slots.values { retiredCounters.add(slot.task.committedCounters) }
+            slots = [:]
             offsets = try restoreTasks(partitions)
         } else {
             offsets = rollBackTasks(partitions)
         }
-        isSealInTransaction = false
         if mergerTask != nil { offsets.append(try restoreMerger()) }
         try consumer.seek(offsets)
     }
@@ -165,13 +121,14 @@ extension Processor {
     func rollBackTasks(_ partitions: [Int32]) -> [KafkaTopicPartitionOffset] {
         var starts: [KafkaTopicPartitionOffset] = []
         for partition in partitions {
-            tasks[partition]!.rollBack(rules: configuration.rules)
+            guard let slot = slots.index(forKey: partition) else { continue }
+            slots.values[slot].task.rollBack(rules: configuration.rules)
             for role in InputRole.allCases {
                 let tp = KafkaTopicPartition(configuration.topics.name(of: role), partition)
-                starts.append(
-                    KafkaTopicPartitionOffset(tp, offset: tasks[partition]!.nextOffsets[role] ?? KafkaOffset.beginning))
+                let next = slots.values[slot].task.nextOffsets[role] ?? KafkaOffset.beginning
+                starts.append(KafkaTopicPartitionOffset(tp, offset: next))
             }
-            lastActivity[partition] = clock.now
+            slots.values[slot].lastActivity = clock.now
         }
         status.rollbacks += 1
         logger.info(
@@ -184,14 +141,14 @@ extension Processor {
         var result = status
         result.counters = TaskCounters()
         result.users = 0
-        for task in tasks.values {
+        for task in slots.values.lazy.map(\.task) {
             result.counters.add(task.counters)
             result.users += task.engine.userCount
             if task.hasOpenWindows { result.tasksWithOpenWindows += 1 }
             if task.isDirty || task.bufferedCount > 0 { result.busyTasks += 1 }
         }
         result.counters.add(retiredCounters)
-        result.ownedPartitions = tasks.keys.sorted()
+        result.ownedPartitions = slots.keys.sorted()
         result.mergerNextOffset = mergerTask?.nextOffset
         if mergerTask?.isDirty == true { result.busyTasks += 1 }
         result.partialsAbsorbed = mergerTask?.absorbed ?? 0

@@ -5,7 +5,7 @@ import GrowthKafka
 /// The processor's side of `ProcessorProbe` (issue 6): between polls the loop answers user
 /// queries from its tasks' state, keeps readiness current and publishes metrics; commits and
 /// aborts settle the output tallies.
-extension Processor {
+extension StreamProcessor {
     static var probeInterval: Duration { .milliseconds(500) }
 
     /// Called by the run loop between polls.
@@ -20,7 +20,7 @@ extension Processor {
     func answer(user: String) -> UserQueryAnswer {
         guard partitionCount > 0 else { return .notReady }
         let owner = Int32(KafkaPartitioner.partition(forKey: user, partitions: partitionCount))
-        guard let task = tasks[owner] else { return .notOwned(partition: owner) }
+        guard let task = slots[owner]?.task else { return .notOwned(partition: owner) }
         guard let engine = task.engine as? any InspectableEngine, let status = engine.status(ofUser: user) else {
             return .unknownUser(partition: owner)
         }
@@ -30,13 +30,13 @@ extension Processor {
     /// The group assigned this instance partitions and each one's task is restored.
     func isEveryAssignedTaskRestored() -> Bool {
         guard let consumer, let assigned = try? consumer.assignment(), !assigned.isEmpty else { return false }
-        return assigned.allSatisfy { tasks[$0.partition] != nil }
+        return assigned.allSatisfy { slots[$0.partition] != nil }
     }
 
     func metricsSnapshot(isReady: Bool) -> ProcessorMetrics {
         var partitions: [ProcessorMetrics.Partition] = []
-        for partition in tasks.keys.sorted() {
-            let task = tasks[partition]!
+        for partition in slots.keys.sorted() {
+            guard let task = slots[partition]?.task else { continue }
             let engine = task.engine as? any InspectableEngine
             var lag: [InputRole: Int64] = [:]
             for role in InputRole.allCases {
@@ -67,13 +67,5 @@ extension Processor {
             }
         }
         probe.tally(tally)
-    }
-
-    /// Commits the open transaction; the commit-latency histogram gets the whole checkpoint,
-    /// from its first changelog record to the commit (`started`), flushes included.
-    func timedCommit(since started: ContinuousClock.Instant) throws(KafkaError) {
-        try commitWithRetries()
-        probe?.observeCommit(seconds: (clock.now - started).seconds)
-        probe?.transactionCommitted()
     }
 }

@@ -2,7 +2,7 @@ import GrowthCore
 import GrowthKafka
 import Logging
 
-extension Processor {
+extension StreamProcessor {
     /// Runs inside the consumer poll: on revoke, commit what is in flight and drop the tasks;
     /// on assign, restore the new tasks from the changelog and start their inputs at the
     /// restored offsets (SPEC §4: offsets live with the state).
@@ -11,18 +11,11 @@ extension Processor {
             switch event {
             case .revoked(let tps, let isLost):
                 let partitions = Set(tps.filter { $0.topic != configuration.topics.partials }.map(\.partition))
-                if isLost || failure != nil {
-                    try abandonTransaction()
-                } else {
-                    try drainAll(force: false)
-                    try checkpoint()
-                }
+                try perform(machine.handle(.revoked(isLost: isLost)))
                 for partition in partitions {
-                    if let task = tasks.removeValue(forKey: partition) {
-                        retiredCounters.add(isLost ? task.committedCounters : task.counters)
+                    if let slot = slots.removeValue(forKey: partition) {
+                        retiredCounters.add(isLost ? slot.task.committedCounters : slot.task.counters)
                     }
-                    blockedSince[partition] = nil
-                    lastActivity[partition] = nil
                 }
                 if tps.contains(where: { $0.topic == configuration.topics.partials }) {
                     mergerTask = nil
@@ -34,32 +27,31 @@ extension Processor {
                 return []
             case .assigned(let tps):
                 let inputs = tps.filter { $0.topic != configuration.topics.partials }
-                let fresh = Set(inputs.map(\.partition)).subtracting(tasks.keys).sorted()
+                let fresh = Set(inputs.map(\.partition)).subtracting(slots.keys).sorted()
+                _ = machine.handle(.assigned)
                 var starts = try restoreTasks(fresh)
                 logger.info("assigned tasks \(fresh)", metadata: Logger.metadata([.partitions: "\(fresh)"]))
                 if mergerTask == nil, tps.contains(where: { $0.topic == configuration.topics.partials }) {
                     starts.append(try restoreMerger())
                 }
+                _ = machine.handle(.restored)
                 let wanted = Set(tps)
                 return starts.filter { wanted.contains($0.topicPartition) }
             }
         } catch {
             failure = failure ?? error
+            _ = machine.handle(.failed)
             return []
         }
     }
 
     /// Lost partitions (or a failure already stopping the loop): the open transaction cannot
-    /// commit, so it is aborted, with a timed-out abort retried until it completes
-    /// (`abortWithRetries`: librdkafka refuses every other transactional call meanwhile, so a
+    /// commit, so it is aborted (`Checkpointer.abandon`: a timed-out abort is retried until it
+    /// completes, since librdkafka refuses every other transactional call meanwhile and a
     /// single abort left timed out would fail the next `begin`). What the aborted transaction
-    /// held is counted as aborted, and its queued delivery failures belong to it, not to the
-    /// next transaction.
+    /// held is counted as aborted.
     func abandonTransaction() throws {
-        guard isInTransaction else { return }
-        try abortWithRetries()
-        isInTransaction = false
-        _ = producer.takeDeliveryFailure()
+        guard try checkpointer.abandon() else { return }
         status.transactionsAborted += 1
         probe?.transactionAborted()
     }
@@ -86,8 +78,7 @@ extension Processor {
             }
             // Every task idle-closes once when no input comes: open windows close, and the
             // signals merger learns the partition is idle.
-            lastActivity[partition] = clock.now
-            tasks[partition] = task
+            slots[partition] = TaskSlot(task: task, lastActivity: clock.now)
         }
         let seconds = (clock.now - started).seconds
         status.restoredRecords += records
@@ -104,7 +95,7 @@ extension Processor {
         let started = clock.now
         let task = try MergerTask.restore(
             topic: configuration.topics.partials, rules: configuration.rules, partitions: partitionCount,
-            kafka: configuration.kafka, groupID: "\(configuration.appID)-restore", logHandler: Self.logHandler(logger))
+            backend: backend)
         mergerTask = task
         logger.info(
             "signals merger restored from \(configuration.topics.partials): resumes at offset \(task.nextOffset) (\(task.absorbed) partials re-absorbed in \(clock.now - started))",
@@ -114,8 +105,6 @@ extension Processor {
     }
 
     func readChangelog(_ partitions: [Int32]) throws -> [Int32: ChangelogRestore] {
-        try ChangelogReader.read(
-            topic: configuration.topics.changelog, partitions: partitions, kafka: configuration.kafka,
-            groupID: "\(configuration.appID)-restore", logHandler: Self.logHandler(logger))
+        try ChangelogReader.read(topic: configuration.topics.changelog, partitions: partitions, backend: backend)
     }
 }

@@ -29,20 +29,19 @@ struct MergerTask {
     }
 
     /// Rebuilds the merger from the partials log (see the type's comment).
-    static func restore(
-        topic: String, rules: Rules, partitions: Int, kafka: KafkaConfiguration, groupID: String,
-        logHandler: @escaping @Sendable (KafkaLogLine) -> Void
+    static func restore<Backend: ProcessorBackend>(
+        topic: String, rules: Rules, partitions: Int, backend: Backend
     ) throws -> MergerTask {
         var records: [(offset: Int64, value: [UInt8])] = []
         var resumeAt: Int64 = 0
-        try PartitionScan.readToEnd(
-            topic: topic, partitions: [partition], kafka: kafka, groupID: groupID, logHandler: logHandler
-        ) { message in
-            guard let value = message.value else { return }
-            if message.key.map({ Array($0) == markKey }) == true {
-                if let mark = Int64(String(decoding: value, as: UTF8.self)) { resumeAt = mark }
-            } else {
-                records.append((message.offset, Array(value)))
+        try backend.readToEnd(topic: topic, partitions: [partition]) { message in
+            message.withKeyAndValue { key, value in
+                guard let value else { return }
+                if key.map({ Array($0) == markKey }) == true {
+                    if let mark = Int64(String(decoding: value, as: UTF8.self)) { resumeAt = mark }
+                } else {
+                    records.append((message.offset, Array(value)))
+                }
             }
         }
         var task = MergerTask(rules: rules, partitions: partitions)

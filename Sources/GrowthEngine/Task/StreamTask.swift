@@ -223,6 +223,18 @@ public struct StreamTask<Engine: TaskEngine> {
         for partial in partials { actions.append(.partial(partial)) }
     }
 
+    /// The end of `replay`'s input (SPEC §7 Time): the watermark goes to `target`, firing what
+    /// falls due; appends what that emits, outputs then partials.
+    public mutating func advanceWatermark(to target: Instant, into actions: inout [TaskAction]) {
+        takePendingActions(into: &actions)
+        var outputs: [OutputRecord] = []
+        engine.advanceWatermark(to: target, into: &outputs)
+        let partials = engine.takePartials()
+        if !outputs.isEmpty || !partials.isEmpty { isDirty = true }
+        for output in outputs { actions.append(.output(output)) }
+        for partial in partials { actions.append(.partial(partial)) }
+    }
+
     /// The changelog records of this checkpoint: changed users, then the sealing record.
     public mutating func checkpointRecords() -> [ChangelogRecord] {
         isSequenceUsed = true

@@ -11,6 +11,8 @@ public protocol TaskEngine {
     /// Whether `handle` would refuse the event as `too_far_in_future` now (SPEC §4): the merge
     /// takes such a record at once instead of holding its partition back behind a bad clock.
     func isTooFarInFuture(_ event: Event, recordTimestamp: Int64?) -> Bool
+    /// Moves the watermark to `target` (the end of `replay`'s input), firing what falls due.
+    mutating func advanceWatermark(to target: Instant, into outputs: inout [OutputRecord])
     /// `idle_close`: closes the windows held without firing timers beyond the event time seen.
     mutating func closeIdleWindows(into outputs: inout [OutputRecord])
     /// A new rule version re-evaluates every restored user saved under another version
