@@ -23,12 +23,6 @@ except ImportError:
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 REQUIRED_KEYS = ["name", "role", "partitions", "replication_factor", "config", "key", "description", "value_schema"]
-INPUT_FILES = ["growth.orders.json", "growth.content.json", "growth.shares.json", "growth.behaviors.json"]
-TOPIC_FILES = INPUT_FILES + [
-    "growth.updates.json", "growth.level-changes.json", "growth.benefit-grants.json",
-    "growth.warnings.json", "growth.dead-letter.json",
-    "internal.state-changelog.json", "internal.repartition.json", "internal.partials.json",
-]
 # replay file -> (topic file, id field that must be unique, or None)
 OUTPUT_FILES = {
     "updates.jsonl": ("growth.updates.json", "update_id"),
@@ -37,6 +31,8 @@ OUTPUT_FILES = {
     "warnings.jsonl": ("growth.warnings.json", "warning_id"),
     "dead-letter.jsonl": ("growth.dead-letter.json", None),
 }
+OUTPUT_TOPIC_FILES = [topic for topic, _ in OUTPUT_FILES.values()]
+INTERNAL_FILES = ["internal.state-changelog.json", "internal.repartition.json", "internal.partials.json"]
 MAX_REPORTED = 20
 FORMAT_CHECKER = Draft202012Validator.FORMAT_CHECKER
 
@@ -60,10 +56,21 @@ def describe(error):
     return f"at {path}: {error.message}"
 
 
+def input_files(topics_dir):
+    """The input topics: every growth.*.json in topics/ that is no output topic (a new input
+    kind is its topic file; its contract must then say role input)."""
+    names = os.listdir(topics_dir) if os.path.isdir(topics_dir) else []
+    return sorted(f for f in names if f.startswith("growth.") and f.endswith(".json") and f not in OUTPUT_TOPIC_FILES)
+
+
 def load_topics(topics_dir):
     """Load and check every topics/ file; return ({file name: contract}, [problems])."""
     problems, topics = [], {}
-    for name in TOPIC_FILES:
+    inputs = input_files(topics_dir)
+    if not inputs:
+        problems.append(f"{topics_dir}: no input topic file (growth.<kind>.json)")
+    known = inputs + OUTPUT_TOPIC_FILES + INTERNAL_FILES
+    for name in known:
         path = os.path.join(topics_dir, name)
         try:
             with open(path, encoding="utf-8") as f:
@@ -73,7 +80,7 @@ def load_topics(topics_dir):
             continue
         topics[name] = contract
         problems += [f"{path}: {p}" for p in check_contract(name, contract)]
-    extra = sorted(set(f for f in os.listdir(topics_dir) if f.endswith(".json")) - set(TOPIC_FILES)) \
+    extra = sorted(set(f for f in os.listdir(topics_dir) if f.endswith(".json")) - set(known)) \
         if os.path.isdir(topics_dir) else []
     problems += [f"{os.path.join(topics_dir, f)}: not a known topic file" for f in extra]
     return topics, problems
@@ -87,7 +94,7 @@ def check_contract(file_name, c):
     expected_name = "{app_id}-" + file_name[len("internal."):-len(".json")] if internal else file_name[:-len(".json")]
     if c["name"] != expected_name:
         problems.append(f"name is {c['name']!r}, expected {expected_name!r}")
-    expected_role = "internal" if internal else ("input" if file_name in INPUT_FILES else "output")
+    expected_role = "internal" if internal else ("output" if file_name in OUTPUT_TOPIC_FILES else "input")
     if c["role"] != expected_role:
         problems.append(f"role is {c['role']!r}, expected {expected_role!r}")
     if not isinstance(c["partitions"], int) or c["partitions"] < 1:

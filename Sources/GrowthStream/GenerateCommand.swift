@@ -39,7 +39,7 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "UTC offset of occurred_at strings, e.g. +08:00 or Z (default: that of --start, else +08:00).")
     var utcOffset: String?
 
-    @Option(help: "A rules file whose behaviors: actions the workload also sends to growth.behaviors (SPEC §8).")
+    @Option(help: "The rules the workload is for: inputs they define are sent too (behaviors: actions, SPEC §8).")
     var rules: String?
 
     @Option(name: .shortAndLong, help: "Output file, or - for standard output.")
@@ -86,7 +86,7 @@ struct GenerateCommand: ParsableCommand {
         }
         if let rules {
             do {
-                config.behaviors = try RulesLoader.load(file: rules).behaviors.keys.sorted()
+                config.rules = try RulesLoader.load(file: rules)
             } catch {
                 throw ValidationError("\(error)")
             }

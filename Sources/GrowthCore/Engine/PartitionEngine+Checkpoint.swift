@@ -8,28 +8,18 @@ extension PartitionEngine {
     /// data (the heap and the schedule are rebuilt for the users the rollback restores).
     struct PartitionCheckpoint: Sendable {
         var rules: EngineRules
-        var signalUnits: [CalendarPeriod]
         var watermark: Instant?
         var maxEventTime: Instant?
         var idleClosedUntil: Instant?
-        var signalAggregates: [PeriodKey: PeriodAggregate]
-        var pendingPartials: [SignalPartial]
-        var signalNextEndCache: Int64?
-        var isIdleAnnounced: Bool
-        var signalPeriodCache: [(start: Int64, end: Int64, index: Int64)]
+        var signals: PartitionSignals
         var dedupEvictions: Int
 
         init(_ e: PartitionEngine) {
             rules = e.rules
-            signalUnits = e.signalUnits
             watermark = e.watermark
             maxEventTime = e.maxEventTime
             idleClosedUntil = e.idleClosedUntil
-            signalAggregates = e.signalAggregates
-            pendingPartials = e.pendingPartials
-            signalNextEndCache = e.signalNextEndCache
-            isIdleAnnounced = e.isIdleAnnounced
-            signalPeriodCache = e.signalPeriodCache
+            signals = e.signals
             dedupEvictions = e.dedupEvictions
         }
     }
@@ -48,15 +38,10 @@ extension PartitionEngine {
         let restored = store.rollback()
         guard let c = checkpoint else { return }  // set by `init`
         rules = c.rules
-        signalUnits = c.signalUnits
         watermark = c.watermark
         maxEventTime = c.maxEventTime
         idleClosedUntil = c.idleClosedUntil
-        signalAggregates = c.signalAggregates
-        pendingPartials = c.pendingPartials
-        signalNextEndCache = c.signalNextEndCache
-        isIdleAnnounced = c.isIdleAnnounced
-        signalPeriodCache = c.signalPeriodCache
+        signals = c.signals
         dedupEvictions = c.dedupEvictions
         for user in restored {
             scheduled.removeValue(forKey: user)

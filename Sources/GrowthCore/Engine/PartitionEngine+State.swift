@@ -29,8 +29,7 @@ extension PartitionEngine {
 
     public func encodedPartitionState() -> [UInt8] {
         var w = ByteWriter()
-        let isWide = signalAggregates.values.contains { !$0.points.fitsThreeSlots }
-        let hasFigures = isWide || signalAggregates.values.contains { !$0.figures.isEmpty }
+        let (isWide, hasFigures) = signals.aggregateFormat
         w.byte(
             isWide
                 ? Self.partitionDimensionsVersion
@@ -44,18 +43,7 @@ extension PartitionEngine {
         if let t = maxEventTime { w.int(t.millis) }
         if let t = idleClosedUntil { w.int(t.millis) }
         w.string(rules.version)
-        w.count(signalAggregates.count)
-        let keys = signalAggregates.keys.sorted { ($0.unit.code, $0.index) < ($1.unit.code, $1.index) }
-        for key in keys {
-            let a = signalAggregates[key]!
-            w.byte(key.unit.code)
-            w.int(key.index)
-            if isWide { w.dimensions(a.points) } else { w.threeDimensions(a.points) }
-            w.int(a.events)
-            w.byte(a.earliest == nil ? 0 : 1)
-            if let t = a.earliest { w.int(t) }
-            if hasFigures { SignalPartial.write(a.figures, to: &w) }
-        }
+        signals.writeAggregates(to: &w, isWide: isWide, hasFigures: hasFigures)
         return w.bytes
     }
 
@@ -70,25 +58,15 @@ extension PartitionEngine {
         let seen = flags & 2 != 0 ? Instant(millis: try r.time()) : nil
         let idle = flags & 4 != 0 ? Instant(millis: try r.time()) : nil
         _ = try r.string()
-        var aggregates: [PeriodKey: PeriodAggregate] = [:]
-        if version >= 2 {
-            for _ in 0..<(try r.count()) {
-                guard let unit = CalendarPeriod(code: try r.byte()) else {
-                    throw StateError(.malformed, "unknown signal period unit")
-                }
-                let key = PeriodKey(unit: unit, index: try r.period())
-                let points = version >= Self.partitionDimensionsVersion ? try r.dimensions() : try r.threeDimensions()
-                var a = PeriodAggregate(points: points, events: try r.int())
-                if try r.byte() != 0 { a.earliest = try r.time() }
-                if version >= Self.partitionFiguresVersion { a.figures = try SignalPartial.readFigures(&r) }
-                aggregates[key] = a
-            }
-        }
+        let aggregates =
+            version >= 2
+            ? try PartitionSignals.readAggregates(
+                &r, isWide: version >= Self.partitionDimensionsVersion,
+                hasFigures: version >= Self.partitionFiguresVersion) : [:]
         guard r.isAtEnd else { throw StateError(.malformed, "bytes after the partition state") }
         watermark = wm
         maxEventTime = seen
         idleClosedUntil = idle
-        signalAggregates = aggregates
-        signalNextEndCache = nil
+        signals.restore(aggregates)
     }
 }

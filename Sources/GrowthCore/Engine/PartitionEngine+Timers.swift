@@ -23,7 +23,7 @@ extension PartitionEngine {
             consider(s.graceDeadline, .graceDeadline)
             consider(rules.nextDecay(s), .annualDecay)
         }
-        consider(churnDeadline(s), .churn)
+        consider(PartitionSignals.churnDeadline(s, rules: rules), .churn)
         return best
     }
 
@@ -63,8 +63,7 @@ extension PartitionEngine {
         case .annualDecay: change = rules.cumulativeDecay(&s, at: t)
         case .periodEnd: change = rules.stagedPeriodEnded(&s, at: t)
         case .churn:
-            if let last = s.signals.latestEvent { outputs.append(churnWarning(user: user, latest: last)) }
-            s.signals.churnWarned = true
+            PartitionSignals.fireChurn(user: user, &s, rules: rules, into: &outputs)
             return
         }
         if let change {

@@ -25,16 +25,8 @@ public struct PartitionEngine: Sendable {
     public internal(set) var maxEventTime: Instant?
     /// Windows ending by this were closed by `closeIdleWindows`; events in them are late.
     var idleClosedUntil: Instant?
-    /// Calendar units the signals use (SPEC §3 "Risk signals"), finest first.
-    var signalUnits: [CalendarPeriod]
-    /// Open signal periods' partition aggregates.
-    var signalAggregates: [PeriodKey: PeriodAggregate] = [:]
-    var pendingPartials: [SignalPartial] = []
-    var signalNextEndCache: Int64?
-    /// Provisional partials were sent and nothing was processed since (one announcement per idleness).
-    var isIdleAnnounced = false
-    /// Per signal unit: the (start, end, index) of the last period looked up.
-    var signalPeriodCache: [(start: Int64, end: Int64, index: Int64)] = []
+    /// The risk signals' partition state and logic (SPEC §3 "Risk signals", §7 Signals).
+    var signals: PartitionSignals
     /// Dedup ids evicted within the horizon to bound memory (`UserState.dedupCapacity`).
     public internal(set) var dedupEvictions = 0
     /// The partition-level fields as of the last `checkpointCommitted()` (or of `init`).
@@ -43,7 +35,7 @@ public struct PartitionEngine: Sendable {
     public init(rules: Rules, partition: Int) {
         self.rules = EngineRules(rules)
         self.partition = partition
-        signalUnits = Self.signalUnits(rules)
+        signals = PartitionSignals(rules, partition: partition)
         checkpoint = PartitionCheckpoint(self)
     }
 
@@ -77,7 +69,7 @@ public struct PartitionEngine: Sendable {
                         + "partition \(partition)'s watermark \(rules.clock.rfc3339(wm)): it can no longer be "
                         + "checked for duplicates"))
         }
-        isIdleAnnounced = false
+        signals.eventArrived()
         let disposition = count(event, into: &outputs)
         if maxEventTime.map({ t > $0 }) ?? true { maxEventTime = t }
         advanceWatermark(to: t - .milliseconds(rules.grace), into: &outputs)
@@ -109,7 +101,9 @@ public struct PartitionEngine: Sendable {
         s.windows[i].add(eventID: event.eventID, dimension: dimension, raw: points, capped: kept, isLate: isLate)
         dedupEvictions += s.rememberCounted(
             event.eventID, at: t.millis, horizonStart: dedupForgetBefore)
-        recordSignals(event, dimension: dimension, points: points, user: user, &s, into: &outputs)
+        signals.record(
+            event, dimension: dimension, points: points, user: user, &s, rules: rules, watermark: watermark,
+            into: &outputs)
         isCounted = true
         reschedule(user, s)
         return .counted
@@ -164,22 +158,23 @@ public struct PartitionEngine: Sendable {
         guard let old = watermark else {
             watermark = target
             fireUsers(through: target, into: &outputs)
-            signalsStarted(at: target)
+            signals.started(at: target, rules: rules, store: store)
             return
         }
         guard target > old else { return }
         watermark = target
         var benefits = periodStarts(after: old, through: target)[...]
-        var signals = signalEnds(after: old, through: target)[...]
+        var ends = signals.ends(after: old, through: target, clock: rules.clock)[...]
         // At one instant: windows and level timers, then benefit period starts, then signals.
-        while !benefits.isEmpty || !signals.isEmpty {
-            if let (start, period) = benefits.first, signals.first.map({ start <= $0.0 }) ?? true {
+        while !benefits.isEmpty || !ends.isEmpty {
+            if let (start, period) = benefits.first, ends.first.map({ start <= $0.0 }) ?? true {
                 benefits.removeFirst()
                 fireUsers(through: start, into: &outputs)
                 fireBenefitPeriod(period, at: start, into: &outputs)
-            } else if let (end, unit, index) = signals.popFirst() {
+            } else if let (end, unit, index) = ends.popFirst() {
                 fireUsers(through: end, into: &outputs)
-                fireSignalPeriod(unit, index: index, into: &outputs)
+                signals.firePeriod(
+                    unit, index: index, rules: rules, watermark: watermark, store: &store, into: &outputs)
             }
         }
         fireUsers(through: target, into: &outputs)
@@ -188,7 +183,7 @@ public struct PartitionEngine: Sendable {
     /// `idle_close` (SPEC §4): fires what is due by the highest event time seen (never
     /// beyond), then closes every window still held; later events in them count as late.
     public mutating func closeIdleWindows(into outputs: inout [OutputRecord]) {
-        guard let seen = maxEventTime else { return emitProvisionalPartials() }
+        guard let seen = maxEventTime else { return announceIdle() }
         advanceWatermark(to: seen, into: &outputs)
         for user in store.sortedIDs() where !(store.state(of: user)?.windows.isEmpty ?? true) {
             var s = store.take(user)!
@@ -200,8 +195,19 @@ public struct PartitionEngine: Sendable {
             store.put(s, for: user, dirty: true)
             reschedule(user, s)
         }
-        emitProvisionalPartials()
+        announceIdle()
     }
+
+    /// Provisional partials for the periods holding the watermark (SPEC §4 idle partitions).
+    private mutating func announceIdle() {
+        signals.announceIdle(rules: rules, watermark: watermark, store: store)
+    }
+
+    /// Partials emitted since the last call, in emission order.
+    public mutating func takePartials() -> [SignalPartial] { signals.takePartials() }
+
+    /// The open signal periods' partition aggregates.
+    var signalAggregates: [PartitionSignals.PeriodKey: PartitionSignals.PeriodAggregate] { signals.aggregates }
 
     /// Users whose state changed since the last call, sorted (one changelog record each).
     public mutating func takeDirtyUsers() -> [String] { store.takeDirty() }
@@ -211,10 +217,7 @@ public struct PartitionEngine: Sendable {
     public mutating func applyRulesChange(to newRules: Rules, into outputs: inout [OutputRecord]) {
         if newRules != rules.rules {
             rules = EngineRules(newRules)
-            signalUnits = Self.signalUnits(newRules)
-            signalNextEndCache = nil
-            signalPeriodCache = []
-            signalAggregates = signalAggregates.filter { signalUnits.contains($0.key.unit) }
+            signals.rulesChanged(to: newRules)
         }
         let at = watermark ?? maxEventTime ?? Instant(millis: 0)
         for user in store.sortedIDs() where store.state(of: user)!.ruleVersion != rules.version {

@@ -35,6 +35,10 @@ extension InputKind {
                 MicroPoints.from(rule.points * b.quantity)
             )
         },
+        jsonFields: { body in
+            guard case .behavior(let b) = body else { return [:] }
+            return ["action": b.action, "quantity": b.quantity]
+        },
         rulesSection: RulesSection(key: "behaviors", read: BehaviorRule.read))
 }
 

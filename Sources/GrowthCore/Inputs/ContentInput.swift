@@ -21,6 +21,10 @@ extension InputKind {
             guard case .content(let c) = body else { return (rules.contentDimension, 0) }
             let p = MicroPoints.from((rules.rules.points.content[c.kind] ?? 0) * c.quality)
             return (rules.contentDimension, c.action == .deleted ? -p : p)
+        },
+        jsonFields: { body in
+            guard case .content(let c) = body else { return [:] }
+            return ["content_id": c.contentID, "kind": c.kind, "action": c.action.rawValue, "quality": c.quality]
         })
 }
 

@@ -19,6 +19,9 @@ public final class InputKind: Sendable {
     /// `points`): its key and its reader, which checks it against the listed dimensions and
     /// stores it in the rules (the node is nil when the file has no such section).
     let rulesSection: RulesSection?
+    /// A body of this kind as its JSON fields (strings and numbers; absent optionals left out),
+    /// for tools that write events back out (the decoder fuzzer).
+    let jsonFields: @Sendable (Event.Body) -> [String: any Sendable]
 
     struct RulesSection: Sendable {
         let key: String
@@ -28,7 +31,8 @@ public final class InputKind: Sendable {
     init(
         name: String, stableTag: String, fieldNames: [String],
         validate: @escaping @Sendable (EventValidation) throws(DecodeError) -> Event.Body,
-        points: @escaping @Sendable (EngineRules, Event.Body) -> (Dimension, Int64), rulesSection: RulesSection? = nil
+        points: @escaping @Sendable (EngineRules, Event.Body) -> (Dimension, Int64),
+        jsonFields: @escaping @Sendable (Event.Body) -> [String: any Sendable], rulesSection: RulesSection? = nil
     ) {
         self.name = name
         self.stableTag = stableTag
@@ -36,7 +40,11 @@ public final class InputKind: Sendable {
         self.validate = validate
         self.points = points
         self.rulesSection = rulesSection
+        self.jsonFields = jsonFields
     }
+
+    /// The kind's own fields of `body` (after the common ones) as JSON values.
+    public func fields(of body: Event.Body) -> [String: any Sendable] { jsonFields(body) }
 
     /// The input topic's name before any `--topic-prefix`.
     public var topicName: String { "growth." + name }

@@ -21,6 +21,10 @@ extension InputKind {
             let rate = rules.rules.points.currencies[o.currency] ?? 0
             let p = MicroPoints.from(o.amount * rate * rules.rules.points.orderPerUnit)
             return (rules.orderDimension, o.status == .refunded ? -p : p)
+        },
+        jsonFields: { body in
+            guard case .order(let o) = body else { return [:] }
+            return ["order_id": o.orderID, "amount": o.amount, "currency": o.currency, "status": o.status.rawValue]
         })
 }
 

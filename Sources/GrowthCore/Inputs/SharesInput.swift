@@ -12,7 +12,13 @@ extension InputKind {
             }
             return .share(Event.Share(channel: channel, contentID: contentID))
         },
-        points: { rules, _ in (rules.shareDimension, MicroPoints.from(rules.rules.points.share)) })
+        points: { rules, _ in (rules.shareDimension, MicroPoints.from(rules.rules.points.share)) },
+        jsonFields: { body in
+            guard case .share(let s) = body else { return [:] }
+            var fields: [String: any Sendable] = ["channel": s.channel]
+            if let id = s.contentID { fields["content_id"] = id }
+            return fields
+        })
 }
 
 extension EventField {

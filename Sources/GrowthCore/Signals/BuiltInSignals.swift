@@ -2,7 +2,7 @@
 /// rules keys, parsing and defaults (`period` month for preference_shift and ltv_swing, week
 /// for behavior_dominance and level_stagnation; `min_events: 5`, `lookback: 3`,
 /// `min_baseline: 0`, `consecutive: 2`), and the platform and level judging. Their user scope
-/// stays in `PartitionEngine`; their partition aggregates are the built-in ones
+/// stays in `PartitionSignals`; their partition aggregates are the built-in ones
 /// (`SignalPartial.points`, `events`, `levels`).
 extension SignalRules.PreferenceShift: PeriodSignal {
     static let key = "preference_shift"

@@ -22,7 +22,7 @@ public struct SignalMerger: Sendable {
     public init(rules: Rules, partitions: Int) {
         self.partitions = max(1, partitions)
         self.rules = EngineRules(rules)
-        let units = PartitionEngine.signalUnits(rules)
+        let units = SignalRegistry.units(rules.signals)
         for unit in units { self.units[unit] = UnitMerge(partitions: self.partitions) }
         gapUnit = rules.signals.benefitGap == nil ? nil : units.first
         periodSignals = rules.signals.periodSignals

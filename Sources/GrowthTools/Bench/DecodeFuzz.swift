@@ -134,25 +134,7 @@ public enum DecodeFuzz {
         var object: [String: Any] = [
             "event_id": event.eventID, "user_id": event.userID, "occurred_at": utcText(event.occurredAt),
         ]
-        switch event.body {
-        case .order(let order):
-            object.merge(
-                [
-                    "order_id": order.orderID, "amount": order.amount, "currency": order.currency,
-                    "status": order.status.rawValue,
-                ]) { $1 }
-        case .content(let content):
-            object.merge(
-                [
-                    "content_id": content.contentID, "kind": content.kind, "action": content.action.rawValue,
-                    "quality": content.quality,
-                ]) { $1 }
-        case .share(let share):
-            object["channel"] = share.channel
-            if let id = share.contentID { object["content_id"] = id }
-        case .behavior(let behavior):
-            object.merge(["action": behavior.action, "quantity": behavior.quantity]) { $1 }
-        }
+        for (name, value) in event.topic.kind.fields(of: event.body) { object[name] = value }
         return (try? JSONSerialization.data(withJSONObject: object)).map { Array($0) }
     }
 

@@ -22,7 +22,7 @@ public struct DemoRun {
         self.rules = rules
         self.topicsDir = topicsDir
         self.workload = workload
-        if self.workload.behaviors.isEmpty { self.workload.behaviors = rules.behaviors.keys.sorted() }
+        if self.workload.rules == nil { self.workload.rules = rules }
         self.logLevel = logLevel
     }
 

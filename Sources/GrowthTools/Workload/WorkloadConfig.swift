@@ -25,8 +25,13 @@ public struct WorkloadConfig: Sendable, Equatable {
     public var deletionRate: Double
     /// Events whose `occurred_at` is 1 to 15 minutes behind the stream.
     public var lateRate: Double
-    /// The actions of the rules' `behaviors:` (SPEC §8); empty (the default rules): no
-    /// `growth.behaviors` records, and the workload is exactly what it was without them.
+    /// The rules the workload is for (`generate --rules`, `demo`): input kinds whose values
+    /// the rules define draw them from here (`behaviors:` actions). Nil: the default rules'
+    /// kinds only.
+    public var rules: Rules?
+    /// The actions `growth.behaviors` records carry (SPEC §8); empty: those of `rules`. None
+    /// at all (the default rules): no `growth.behaviors` records, and the workload is exactly
+    /// what it was without them.
     public var behaviors: [String] = []
     /// The share of fresh events that are behaviours, when `behaviors` lists any.
     public var behaviorRate: Double = 0.15

@@ -30,6 +30,8 @@ public struct WorkloadGenerator: Sequence, Sendable {
         var recentCursor = 0
         /// Latest valid event time per user (ms), for the too-far-in-future variant.
         var lastValid: [Int64]
+        /// The behaviours' actions: `config.behaviors`, else the rules'.
+        let behaviors: [String]
 
         static let recentCapacity = 256
 
@@ -40,6 +42,7 @@ public struct WorkloadGenerator: Sequence, Sendable {
             campaign = WorkloadCampaign(config)
             random = WorkloadRandom(seed: config.seed)
             lastValid = Array(repeating: .min, count: population.users.count)
+            behaviors = config.behaviors.isEmpty ? (config.rules?.behaviors.keys.sorted() ?? []) : config.behaviors
         }
 
         public mutating func next() -> GeneratedRecord? {
@@ -139,7 +142,7 @@ public struct WorkloadGenerator: Sequence, Sendable {
             let weights = campaign.weights(mix, at: time)
             let topic = [InputTopic.orders, .content, .shares][random.pick(weights: weights)]
             var draft: WorkloadDraft
-            if !config.behaviors.isEmpty, random.chance(config.behaviorRate) {
+            if !behaviors.isEmpty, random.chance(config.behaviorRate) {
                 draft = behavior(user: user, at: time)
             } else if topic == .orders {
                 let (built, memo) = order(user: user, at: time)
@@ -210,7 +213,7 @@ public struct WorkloadGenerator: Sequence, Sendable {
         /// else 0 to 60 (minutes, pages), now and then null.
         mutating func behavior(user: Int, at time: Instant) -> WorkloadDraft {
             var draft = header(.behaviors, user: user, at: time)
-            draft.add("action", .string(config.behaviors[random.below(config.behaviors.count)]))
+            draft.add("action", .string(behaviors[random.below(behaviors.count)]))
             let r = random.unit()
             if r < 0.45 {
                 draft.add("quantity", .raw(String(random.below(61))))

@@ -1,12 +1,12 @@
 /// The user-scope signals (SPEC §3 "Risk signals", §7 Signals): `preference_shift` and
 /// `ltv_swing` judged at each period end from the user's own buckets, and `churn_risk` at the
 /// latest counted event + `inactive_for`, once per episode.
-extension PartitionEngine {
+extension PartitionSignals {
     /// Shift = half the sum of absolute differences between this period's mix and the
     /// previous one's; both periods need `min_events` counted events and positive points.
-    func judgeShift(
+    static func judgeShift(
         user: String, _ signals: UserSignals, _ unit: CalendarPeriod, _ index: Int64,
-        _ rule: SignalRules.PreferenceShift
+        _ rule: SignalRules.PreferenceShift, rules: EngineRules
     ) -> SignalWarning? {
         guard let current = signals.mixBucket(index), let previous = signals.mixBucket(index - 1),
             current.events >= Int64(rule.minEvents), previous.events >= Int64(rule.minEvents),
@@ -25,8 +25,9 @@ extension PartitionEngine {
     }
 
     /// Swing = (this estimate - previous) / previous, when previous > 0 and >= `min_baseline`.
-    func judgeUserSwing(
-        user: String, _ signals: UserSignals, _ unit: CalendarPeriod, _ index: Int64, _ rule: SignalRules.LTVSwing
+    static func judgeUserSwing(
+        user: String, _ signals: UserSignals, _ unit: CalendarPeriod, _ index: Int64, _ rule: SignalRules.LTVSwing,
+        rules: EngineRules
     ) -> SignalWarning? {
         guard
             let current = signals.ltvEstimate(at: index, lookback: rule.lookback, perYear: unit.perYear),
@@ -46,15 +47,22 @@ extension PartitionEngine {
     }
 
     /// The user's churn deadline: latest counted event + `inactive_for`, until warned.
-    func churnDeadline(_ s: UserState) -> Instant? {
+    static func churnDeadline(_ s: UserState, rules: EngineRules) -> Instant? {
         guard let churn = rules.rules.signals.churnRisk, let last = s.signals.latestEvent, !s.signals.churnWarned
         else { return nil }
         return Instant(millis: last + churn.inactiveFor.milliseconds)
     }
 
+    /// The user's churn deadline passed with no event since (SPEC §7 Signals): the warning,
+    /// once per episode.
+    static func fireChurn(user: String, _ s: inout UserState, rules: EngineRules, into outputs: inout [OutputRecord]) {
+        if let last = s.signals.latestEvent { outputs.append(churnWarning(user: user, latest: last, rules: rules)) }
+        s.signals.churnWarned = true
+    }
+
     /// `churn_risk` of the episode that started at `latest` (period = the silence, value and
     /// threshold in days).
-    func churnWarning(user: String, latest: Int64) -> OutputRecord {
+    static func churnWarning(user: String, latest: Int64, rules: EngineRules) -> OutputRecord {
         let inactive = rules.rules.signals.churnRisk?.inactiveFor.milliseconds ?? 0
         let days = Double(inactive) / 86_400_000
         let start = Instant(millis: latest)
