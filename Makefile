@@ -49,6 +49,12 @@ replay-check:
 	$(BIN) generate --seed 7 --users 300 --days 40 --events 20000 --output $(OUT)/workload.jsonl
 	$(BIN) replay --rules rules/default.yaml --input $(OUT)/workload.jsonl --output-dir $(OUT)/replay --partitions 3
 	python3 scripts/validate_outputs.py $(OUT)/replay --topics topics
+	@# the shipped example with a fourth dimension and behaviours (rules/learning.yaml, SPEC §8)
+	$(BIN) generate --seed 8 --users 200 --days 30 --events 10000 --rules rules/learning.yaml --output $(OUT)/learning.jsonl
+	$(BIN) replay --rules rules/learning.yaml --input $(OUT)/learning.jsonl --output-dir $(OUT)/replay-learning --partitions 3
+	python3 scripts/validate_outputs.py $(OUT)/replay-learning --topics topics
+	@grep -qE '"learning":\{"raw":[0-9.]*[1-9]' $(OUT)/replay-learning/updates.jsonl || { \
+	  echo "no update counts learning points (study_minutes behaviours)"; exit 1; }
 
 ## replay-digest: a 200k-event generated workload through replay gives byte-identical output
 ## files to the reviewed digests in Tests/Fixtures/replay-200k.sha256 (refactors keep behaviour).

@@ -50,6 +50,15 @@ import Testing
         #expect(rules.points.currencies["USD"] == 7.1)
     }
 
+    /// The shipped knowledge-community example (SPEC §8): a fourth dimension and two behaviours.
+    @Test func loadsTheShippedLearningRules() throws {
+        let rules = try RulesLoader.load(file: Self.repoRoot.appendingPathComponent("rules/learning.yaml").path)
+        #expect(rules.dimensionLayout.map(\.name) == ["consumption", "interaction", "propagation", "learning"])
+        #expect(rules.behaviors["check_in"] == BehaviorRule(dimension: "interaction", points: 2))
+        #expect(rules.behaviors["study_minutes"] == BehaviorRule(dimension: "learning", points: 0.1))
+        #expect(rules.behaviors.count == 2)
+    }
+
     @Test func loadsTheShippedStagedRules() throws {
         let rules = try RulesLoader.load(file: Self.repoRoot.appendingPathComponent("rules/staged.yaml").path)
         #expect(rules.policy.mode == .staged)
