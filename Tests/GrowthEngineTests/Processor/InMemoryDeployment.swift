@@ -22,11 +22,12 @@ struct CommittedOutput: Equatable, CustomStringConvertible {
 /// output, co-partitioned), a generated workload produced into the inputs, processors driven
 /// turn by turn (`settle`), and the committed outputs read back.
 final class InMemoryDeployment {
-    static let rulesPath: String = {
+    /// A shipped rules file by name (`default.yaml`, `learning.yaml`).
+    static func rulesPath(_ file: String) -> String {
         var url = URL(fileURLWithPath: #filePath)
         for _ in 0..<4 { url.deleteLastPathComponent() }
-        return url.path + "/rules/default.yaml"
-    }()
+        return url.path + "/rules/" + file
+    }
 
     let log = InMemoryLog()
     let rules: Rules
@@ -34,8 +35,8 @@ final class InMemoryDeployment {
     let appID = "mem"
     let partitions: Int
 
-    init(partitions: Int = 4, outputPartitions: Int = 3) throws {
-        rules = try RulesLoader.load(file: Self.rulesPath)
+    init(partitions: Int = 4, outputPartitions: Int = 3, rulesFile: String = "default.yaml") throws {
+        rules = try RulesLoader.load(file: Self.rulesPath(rulesFile))
         names = TopicNames(prefix: "", appID: appID)
         self.partitions = partitions
         for name in InputTopic.allCases.map(names.input) + [names.repartition, names.changelog] {
@@ -48,8 +49,11 @@ final class InMemoryDeployment {
     }
 
     /// A small generated workload (dead letters, duplicates, refunds, late events included).
-    static func workload(seed: UInt64 = 7, events: Int = 1_500) -> [GeneratedRecord] {
-        Array(WorkloadGenerator(WorkloadConfig(seed: seed, users: 60, days: 6, events: events)))
+    /// With `rules`, the records include that file's behaviours (`generate --rules`).
+    static func workload(seed: UInt64 = 7, events: Int = 1_500, rules: Rules? = nil) -> [GeneratedRecord] {
+        var config = WorkloadConfig(seed: seed, users: 60, days: 6, events: events)
+        config.rules = rules
+        return Array(WorkloadGenerator(config))
     }
 
     /// Produces records as `WorkloadProducer` does: partitioned by key, stamped with their
@@ -140,8 +144,10 @@ final class InMemoryDeployment {
 
     /// The whole workload through one processor that is never interrupted: chunk after chunk
     /// (each produced once the previous one is processed), then the idle close, then a stop.
-    static func uninterruptedRun(_ chunks: [[GeneratedRecord]]) throws -> [OutputTopic: [CommittedOutput]] {
-        let deployment = try InMemoryDeployment()
+    static func uninterruptedRun(_ chunks: [[GeneratedRecord]], rulesFile: String = "default.yaml") throws
+        -> [OutputTopic: [CommittedOutput]]
+    {
+        let deployment = try InMemoryDeployment(rulesFile: rulesFile)
         let processor = try deployment.start("straight")
         for chunk in chunks {
             try deployment.produce(chunk)

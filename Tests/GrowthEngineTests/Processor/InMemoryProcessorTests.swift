@@ -12,14 +12,8 @@ import Testing
 /// byte (keys, values, CloudEvents and dead-letter headers), and the uninterrupted one what
 /// replay computes.
 @Suite struct InMemoryProcessorTests {
-    static let records = InMemoryDeployment.workload()
-    static let halves = [Array(records.prefix(750)), Array(records.dropFirst(750))]
-    static let straight = Result { try InMemoryDeployment.uninterruptedRun([records]) }
-    static let straightInHalves = Result { try InMemoryDeployment.uninterruptedRun(halves) }
-
-    /// The uninterrupted in-memory run commits what replay of the same records computes.
-    @Test func anUninterruptedRunCommitsWhatReplayComputes() throws {
-        let outputs = try Self.straight.get()
+    /// Committed outputs (but dead letters) against replay's, matched by CloudEvents id.
+    static func compare(_ outputs: [OutputTopic: [CommittedOutput]], with replay: DemoReplay) -> OutputComparison {
         var withIDs: [(id: String, key: String, value: [UInt8])] = []
         for topic in OutputTopic.allCases where topic != .deadLetter {
             for record in outputs[topic] ?? [] {
@@ -31,8 +25,19 @@ import Testing
                     ))
             }
         }
+        return OutputComparison(actual: withIDs, expected: replay.outputs.filter { $0.topic != .deadLetter })
+    }
+
+    static let records = InMemoryDeployment.workload()
+    static let halves = [Array(records.prefix(750)), Array(records.dropFirst(750))]
+    static let straight = Result { try InMemoryDeployment.uninterruptedRun([records]) }
+    static let straightInHalves = Result { try InMemoryDeployment.uninterruptedRun(halves) }
+
+    /// The uninterrupted in-memory run commits what replay of the same records computes.
+    @Test func anUninterruptedRunCommitsWhatReplayComputes() throws {
+        let outputs = try Self.straight.get()
         let replay = DemoReplay(rules: try InMemoryDeployment().rules, partitions: 4, records: Self.records)
-        let comparison = OutputComparison(actual: withIDs, expected: replay.outputs.filter { $0.topic != .deadLetter })
+        let comparison = Self.compare(outputs, with: replay)
         #expect(comparison.isEqual, "\(comparison.summary)")
         #expect(comparison.expectedCount > 100)
         #expect((outputs[.warnings] ?? []).count > 0, "the workload must reach the signals merger")
@@ -158,6 +163,44 @@ import Testing
         try successor.stop()
         let differences = outputDifferences(deployment.committedOutputs(), try Self.straightInHalves.get())
         #expect(differences.isEmpty, "\(differences)")
+    }
+
+    /// The kill above with the shipped `learning.yaml` (a fourth dimension and behaviours, SPEC
+    /// §8): the successor restores the counted vectors and commits what an uninterrupted run
+    /// commits, and that run commits what replay of the same records computes.
+    @Test func aKilledInstanceWithBehavioursIsRestoredByItsSuccessor() throws {
+        let deployment = try InMemoryDeployment(rulesFile: "learning.yaml")
+        let records = InMemoryDeployment.workload(seed: 11, rules: deployment.rules)
+        #expect(records.filter { $0.topic == .behaviors }.count > 100)
+        let halves = [Array(records.prefix(750)), Array(records.dropFirst(750))]
+        var processor: MemoryProcessor? = try deployment.start("a")
+        try deployment.produce(halves[0])
+        try deployment.settle([try #require(processor)])
+        try deployment.produce(halves[1])
+        var notDue = ContinuousClock.now + .seconds(3600)
+        try processor?.step(nextCheckpoint: &notDue)
+        #expect(processor?.isInTransaction == true)
+        processor = nil
+        deployment.log.expire(member: "a", group: deployment.appID)
+
+        let successor = try deployment.start("a")
+        try deployment.settle([successor])
+        #expect(successor.status.restoredRecords > 0)
+        deployment.passIdleClose([successor])
+        try deployment.settle([successor])
+        try successor.stop()
+        let straight = try InMemoryDeployment.uninterruptedRun(halves, rulesFile: "learning.yaml")
+        let differences = outputDifferences(deployment.committedOutputs(), straight)
+        #expect(differences.isEmpty, "\(differences)")
+        let updates = (straight[.updates] ?? []).map { String(decoding: $0.value ?? [], as: UTF8.self) }
+        #expect(updates.contains { $0.contains(#""learning":{"raw":"#) && !$0.contains(#""learning":{"raw":0,"#) })
+
+        let replay = DemoReplay(
+            rules: deployment.rules, partitions: 4, records: records,
+            chunks: [Array(0..<750), Array(750..<records.count)])
+        let comparison = Self.compare(straight, with: replay)
+        #expect(comparison.isEqual, "\(comparison.summary)")
+        #expect(comparison.expectedCount > 100)
     }
 
     /// A clean stop, then another instance: it restores every task (state, input offsets,
