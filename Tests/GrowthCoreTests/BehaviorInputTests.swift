@@ -156,6 +156,43 @@ import Testing
         #expect(u.number("delta") == 20.6)
     }
 
+    /// The largest behaviour the rules and the decoder accept (points 1e12 per unit, quantity
+    /// 1e12), thousands of times in one window and over days: sums saturate, nothing traps, and
+    /// growth never goes down or past what the daily caps allow.
+    @Test func extremeBehavioursSaturateWithoutTrapping() throws {
+        let text =
+            RulesDimensionsTests.fiveDimensions + """
+
+                behaviors:
+                  study_minutes: { dimension: learning, points: 1000000000000 }
+                """
+        var h = Harness(try Self.rules(text))
+        var events: [Event] = []
+        for day in 1...3 {
+            for n in 0..<2_000 {
+                let second = String(format: "%02d", n % 60)
+                events.append(
+                    Self.behavior(
+                        "x\(day)-\(n)", "2026-03-0\(day)T08:0\(n % 3):\(second)Z", "study_minutes", 1e12))
+            }
+        }
+        h.send(events)
+        h.advance(to: "2026-03-05T00:00:00Z")
+        #expect(h.updates.count == 9)
+        var previous = 0.0
+        var capped = 0.0
+        for u in h.updates {
+            let growth = try #require(u.number("growth_after"))
+            #expect(growth.isFinite && growth >= previous)
+            #expect(u.points("learning", "raw") > 1e12)
+            capped += u.points("learning", "capped")
+            previous = growth
+        }
+        // The learning cap (40 a day) is reached in each day's first window.
+        #expect(capped == 3 * 40)
+        #expect(previous == 3 * 40 * 0.5)
+    }
+
     /// A10: the dedup key is (user, event id), whatever the input.
     @Test func dedupIgnoresTheInput() throws {
         var h = Harness(try Self.rules())
