@@ -182,7 +182,7 @@ import Testing
         var previous = 0.0
         var capped = 0.0
         for u in h.updates {
-            let growth = try #require(u.number("growth_after"))
+            let growth = u.number("growth_after")
             #expect(growth.isFinite && growth >= previous)
             #expect(u.points("learning", "raw") > 1e12)
             capped += u.points("learning", "capped")
