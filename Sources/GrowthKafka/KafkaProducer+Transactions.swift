@@ -37,21 +37,9 @@ extension KafkaProducer {
         }
     }
 
-    /// Aborts the open transaction. librdkafka's abort purges the queued records and then waits
-    /// until every record's delivery report has been served, which only a poll does: an abort
-    /// reached without a flush before it (a send refused because a failed produce request had
-    /// already made the transaction abortable) would otherwise wait for its whole timeout, and
-    /// time out again on every retry. So the reports are served between short abort calls
-    /// (a timed-out abort is resumed by calling it again) until `timeout` has passed.
     public func abortTransaction(timeout: Duration = .seconds(30)) throws(KafkaError) {
-        let clock = ContinuousClock()
-        let deadline = clock.now + timeout
-        while true {
-            rd_kafka_poll(client.handle, 0)
-            let slice = max(1, min(Int32(200), Int32(clamping: (deadline - clock.now).milliseconds)))
-            guard let error = rd_kafka_abort_transaction(client.handle, slice) else { return }
-            let kafkaError = KafkaError.consuming(error)
-            guard kafkaError.isRetriable, clock.now < deadline else { throw kafkaError }
+        if let error = rd_kafka_abort_transaction(client.handle, Int32(timeout.milliseconds)) {
+            throw KafkaError.consuming(error)
         }
     }
 }
